@@ -1,0 +1,3 @@
+//! The page (placeholder until the Yew app lands).
+
+fn main() {}
