@@ -1,3 +1,15 @@
-//! The page (placeholder until the Yew app lands).
+//! The page. Built for `wasm32-unknown-unknown` by Trunk (`scripts/run`, `trunk build --release`);
+//! the native build only exists so `cargo test --workspace` covers the whole workspace.
 
-fn main() {}
+#[cfg(target_arch = "wasm32")]
+mod app;
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    yew::Renderer::<app::App>::new().render();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    println!("peername-web is a WebAssembly page: build it with `trunk build --release` in web/ (see README.md).");
+}
