@@ -6,6 +6,26 @@
 //! [`Report`](report::Report) it returns. See ARCHITECTURE.md for the map.
 
 pub mod cert;
+pub mod config;
+pub mod delivery;
 pub mod diag;
+pub mod dns;
+pub mod explain;
+pub mod finger;
+pub mod fixes;
 pub mod input;
+pub mod lint;
+pub mod logs;
+pub mod names;
+pub mod nexthop;
+pub mod policy;
+pub mod replay;
+pub mod report;
+pub mod scenario;
+pub mod tls;
+pub mod trace;
 pub mod version;
+
+pub use explain::explain;
+pub use report::Report;
+pub use scenario::Scenario;

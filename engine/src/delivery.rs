@@ -1,0 +1,510 @@
+//! The SMTP client's delivery attempt (`smtp_connect_inet()`, spec §2.2, §3.3): every
+//! next-hop destination, every MX host and address in order, the policy for each, the TLS
+//! connection, and the final status line.
+
+use crate::cert::Certificate;
+use crate::config::Settings;
+use crate::dns::{AddressAnswer, Dns, MxAnswer};
+use crate::logs::{LogLevel, LogLine, Verbosity};
+use crate::nexthop::{parse_destination, split_nexthops, Destination, Route};
+use crate::names::reference::{expand, ExpansionContext, ReferenceId};
+use crate::policy::effective::{effective_policy, AnchorFiles, EffectivePolicy, GlobalLevel, POLICY_TITLE};
+use crate::policy::level::SecurityLevel;
+use crate::policy::lookup::{PolicyTable, ProbeResult};
+use crate::tls::session::{connect, Connection, ConnectionOutcome, ConnectionRequest, Handshake, ServerBehaviour};
+use crate::tls::verify::TrustBasis;
+use crate::version::{Era, PostfixVersion};
+use serde::{Deserialize, Serialize};
+
+/// Why a host was not connected to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Skip {
+    /// The policy was invalid ("client TLS configuration problem").
+    InvalidPolicy,
+    /// MTA-STS: the MX name fits no `mx_host_pattern` (3.10.5+).
+    StsPattern,
+    /// The host has no address.
+    NoAddress,
+}
+
+/// One server address the client considered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostAttempt {
+    /// Host name.
+    pub host: String,
+    /// MX preference (absent for `[host]` and implicit MX).
+    pub pref: Option<u16>,
+    /// Address (or `?` when unknown).
+    pub address: String,
+    /// The policy in force for this destination and host.
+    pub policy: EffectivePolicy,
+    /// Reference identifiers for this host.
+    pub references: Vec<ReferenceId>,
+    /// Why it was skipped, if it was.
+    pub skipped: Option<Skip>,
+    /// The connection, if one was made.
+    pub connection: Option<Connection>,
+    /// A plaintext retry after a failed opportunistic handshake.
+    pub plaintext_retry: bool,
+}
+
+/// One next-hop destination.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DestinationRun {
+    /// The destination string.
+    pub key: String,
+    /// Parsed form (absent when Postfix rejected it).
+    pub destination: Option<Destination>,
+    /// The MX answer, when an MX lookup happened.
+    pub mx: Option<MxAnswer>,
+    /// Hosts considered, in order.
+    pub hosts: Vec<HostAttempt>,
+}
+
+/// Delivery status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Delivered to a server.
+    Sent,
+    /// Temporary failure: stays in the queue.
+    Deferred,
+    /// Permanent failure: returned to the sender.
+    Bounced,
+    /// smtp(8) died before logging a status (a fatal configuration error).
+    Timeout,
+}
+
+impl Status {
+    /// The word Postfix logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Sent => "sent",
+            Status::Deferred => "deferred",
+            Status::Bounced => "bounced",
+            Status::Timeout => "timeout",
+        }
+    }
+}
+
+/// The status line's content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// sent / deferred / bounced / timeout.
+    pub status: Status,
+    /// Enhanced status code.
+    pub dsn: Option<String>,
+    /// The reason in parentheses.
+    pub reason: Option<String>,
+    /// `relay=` value.
+    pub relay: Option<String>,
+    /// `tls=` field (3.10+).
+    pub status_tls: Option<String>,
+}
+
+/// One logged policy-table query (`maps_find`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggedLookup {
+    /// Key queried.
+    pub key: String,
+    /// Value found (as logged: printable, truncated at 100 characters).
+    pub result: Option<String>,
+    /// The table could not be searched.
+    pub search_aborted: bool,
+}
+
+/// The whole delivery attempt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    /// The next-hop and how it was chosen.
+    pub route: Route,
+    /// Destinations in order.
+    pub destinations: Vec<DestinationRun>,
+    /// The final status.
+    pub outcome: Outcome,
+    /// Policy-table queries in the order smtp(8) logs them (`smtp -v`).
+    pub lookups: Vec<LoggedLookup>,
+    /// `global TLS level` as logged (absent when smtp(8) died first).
+    pub global_level: Option<SecurityLevel>,
+    /// `effective TLS level` lines as logged (first one).
+    pub effective_level: Option<SecurityLevel>,
+    /// All warnings, in order (texts after `warning: `).
+    pub warnings: Vec<String>,
+    /// All errors (`PROGRAM: error|fatal: TEXT`).
+    pub errors: Vec<String>,
+    /// Every predicted log line.
+    pub log: Vec<LogLine>,
+}
+
+/// Certificates, server behaviour and trust per host.
+pub struct ServerSide<'a> {
+    /// The chain served by `host` (or by an address), or the default one.
+    pub chain_for: &'a dyn Fn(&str, &str) -> Vec<Certificate>,
+    /// Behaviour of `host`.
+    pub behaviour_for: &'a dyn Fn(&str) -> ServerBehaviour,
+    /// The reply to the end of DATA (for the status line of a delivered message).
+    pub accept_reply: &'a str,
+}
+
+/// Inputs of a delivery.
+pub struct DeliveryRequest<'a> {
+    /// Version.
+    pub version: &'a PostfixVersion,
+    /// Settings.
+    pub settings: &'a Settings,
+    /// Global level.
+    pub global: &'a GlobalLevel,
+    /// The route.
+    pub route: Route,
+    /// Policy table.
+    pub table: Option<&'a PolicyTable>,
+    /// DNS data.
+    pub dns: &'a Dns,
+    /// Trust.
+    pub trust: &'a TrustBasis,
+    /// Trust-anchor files.
+    pub anchors: &'a AnchorFiles<'a>,
+    /// Servers.
+    pub servers: &'a ServerSide<'a>,
+    /// Evaluation time.
+    pub at: Option<i64>,
+    /// Table file name as Postfix prints it in table errors.
+    pub table_file: &'a str,
+}
+
+/// `Printable(value)` truncated like the `maps_find` log line (100 characters + `...`).
+fn logged_value(value: &str) -> String {
+    let p = crate::logs::printable(value);
+    if p.chars().count() > 100 {
+        let head: String = p.chars().take(100).collect();
+        format!("{head}...")
+    } else {
+        p
+    }
+}
+
+/// `match_sts_mx_host_pattern()`: exact (case-insensitive) or `*.` plus exactly the rest
+/// after the host's first label.
+pub fn sts_pattern_matches(pattern: &str, host: &str) -> bool {
+    if pattern.eq_ignore_ascii_case(host) {
+        return true;
+    }
+    let Some(rest) = pattern.strip_prefix("*.") else { return false };
+    if rest.is_empty() {
+        return false;
+    }
+    match host.find('.') {
+        Some(dot) if dot > 0 => host[dot + 1..].eq_ignore_ascii_case(rest),
+        _ => false,
+    }
+}
+
+/// Runs the delivery.
+pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
+    let mut d = Delivery {
+        route: req.route.clone(),
+        destinations: Vec::new(),
+        outcome: Outcome { status: Status::Deferred, dsn: None, reason: None, relay: None, status_tls: None },
+        lookups: Vec::new(),
+        global_level: None,
+        effective_level: None,
+        warnings: Vec::new(),
+        errors: Vec::new(),
+        log: Vec::new(),
+    };
+    let daemon = format!("{}/smtp", req.settings.get("daemon_directory").trim_end_matches('/'));
+    let die = |d: &mut Delivery, fatal: String| {
+        d.errors.push(format!("smtp: fatal: {fatal}"));
+        d.log.push(LogLine::new("smtp", LogLevel::Fatal, Verbosity::Always, fatal));
+        for w in [format!("process {daemon} pid <pid> exit status 1"), format!("{daemon}: bad command startup -- throttling")] {
+            d.warnings.push(w.clone());
+            d.log.push(LogLine::new("master", LogLevel::Warning, Verbosity::Always, w));
+        }
+        d.outcome = Outcome { status: Status::Timeout, dsn: None, reason: None, relay: None, status_tls: None };
+    };
+    let Some(global) = req.global.level else {
+        let value = req.global.invalid_value.clone().unwrap_or_default();
+        die(&mut d, format!("Invalid TLS level \"{value}\""));
+        return d;
+    };
+    if let Some(table) = req.table {
+        for w in &table.load_warnings {
+            d.warnings.push(w.clone());
+            d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, w.clone()));
+        }
+        if let Some(err) = &table.unusable {
+            let text = err.text.clone();
+            d.errors.push(format!("smtp: error: {text}"));
+            d.log.push(LogLine::new("smtp", LogLevel::Error, Verbosity::Always, text));
+        }
+    }
+    d.global_level = Some(global);
+    d.log.push(LogLine::new("smtp", LogLevel::Info, Verbosity::Verbose, format!("global TLS level: {}", global.name())));
+
+    let smtputf8 = req.settings.flag("smtputf8_enable");
+    let mut nexthops = split_nexthops(&req.route.nexthop);
+    nexthops.extend(split_nexthops(req.settings.get("smtp_fallback_relay")));
+    let mut why: Option<(String, String)> = None;
+    let mut relay: Option<String> = None;
+    let mut stats: Option<String> = None;
+    let tls_field = req.version.status_line_has_tls_field();
+    let openssl = req.version.era() != Era::Legacy;
+
+    'destinations: for key in &nexthops {
+        let dest = match parse_destination(key, smtputf8) {
+            Ok(dest) => dest,
+            Err(fatal) => {
+                die(&mut d, fatal);
+                return d;
+            }
+        };
+        let mut run = DestinationRun { key: key.clone(), destination: Some(dest.clone()), mx: None, hosts: Vec::new() };
+        let hosts = resolve_hosts(req.dns, &dest, &mut run, &mut why);
+        for (host, pref, address) in hosts {
+            let policy = effective_policy(&dest.key, req.global, req.settings, req.table, req.version, req.anchors);
+            log_lookups(&mut d, &policy, req.table, &dest.key);
+            for w in &policy.warnings {
+                d.warnings.push(w.clone());
+                d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, w.clone()));
+            }
+            let ctx = ExpansionContext { nexthop: &dest.host, hostname: &host, openssl };
+            let references = if policy.level.must_pkix() { expand(&policy.matches, &ctx) } else { Vec::new() };
+            let mut attempt = HostAttempt {
+                host: host.clone(),
+                pref,
+                address: address.clone(),
+                policy: policy.clone(),
+                references,
+                skipped: None,
+                connection: None,
+                plaintext_retry: false,
+            };
+            if policy.invalid {
+                let w = format!("TLS policy lookup for {}/{host}: client TLS configuration problem", dest.key);
+                d.warnings.push(w.clone());
+                d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, w));
+                why = Some(("4.7.5".into(), "client TLS configuration problem".into()));
+                stats = Some("unknown?".into());
+                attempt.skipped = Some(Skip::InvalidPolicy);
+                run.hosts.push(attempt);
+                continue;
+            }
+            if d.effective_level.is_none() && policy.effective_logged {
+                d.effective_level = Some(policy.level);
+                d.log.push(LogLine::new("smtp", LogLevel::Info, Verbosity::Verbose, format!("effective TLS level: {}", policy.level.name())));
+            }
+            if req.version.has_sts_mx_pattern_enforcement()
+                && req.settings.flag("smtp_tls_enforce_sts_mx_patterns")
+                && policy.sts.is_sts()
+                && !policy.sts.mx_host_patterns.is_empty()
+                && policy.entry.as_ref().is_some_and(|e| e.matches.is_some())
+            {
+                let ascii = crate::names::idna::to_ascii(&host).unwrap_or_else(|| host.clone());
+                if !policy.sts.mx_host_patterns.iter().any(|p| sts_pattern_matches(p, &ascii)) {
+                    let domain = policy.sts.policy_domain.clone().unwrap_or_default();
+                    let w = format!("MX name '{ascii}' does not match STS MX pattern for '{domain}'");
+                    d.warnings.push(w.clone());
+                    d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, w));
+                    stats = Some(format!("{}?", policy.level.name()));
+                    attempt.skipped = Some(Skip::StsPattern);
+                    run.hosts.push(attempt);
+                    continue;
+                }
+            }
+            let served = (req.servers.chain_for)(&host, &address);
+            let behaviour = (req.servers.behaviour_for)(&host);
+            let fingerprints = (policy.level == SecurityLevel::Fingerprint).then_some(policy.matches.as_slice());
+            let conn = connect(&ConnectionRequest {
+                version: req.version,
+                program: "smtp",
+                level: policy.level,
+                host: &host,
+                address: &address,
+                port: dest.port_number(),
+                server: &behaviour,
+                served: &served,
+                trust: req.trust,
+                at: req.at,
+                max_depth: req.settings.get("smtp_tls_scert_verifydepth").parse().unwrap_or(9),
+                refs: &attempt.references,
+                multi_label: req.settings.flag("tls_wildcard_matches_multiple_labels"),
+                fingerprints,
+                match_digest: policy.digest,
+                log_digest: policy.digest,
+                trust_anchors: policy.trust_anchors.as_deref(),
+                cipher_grade: &policy.cipher_grade,
+                external_failure: policy.sts.policy_failure.as_deref(),
+            });
+            relay = Some(conn.server_namaddr.clone());
+            d.warnings.extend(conn.warnings.iter().cloned());
+            d.log.extend(conn.log.iter().cloned());
+            let level = policy.level.name();
+            match &conn.outcome {
+                ConnectionOutcome::Deliver { tls } => {
+                    stats = Some(match (tls, &conn.handshake) {
+                        (true, _) => level.to_string(),
+                        (false, Handshake::NotAttempted) => "none".to_string(),
+                        (false, _) => format!("{level}:none"),
+                    });
+                    let reply = req.servers.accept_reply.to_string();
+                    d.outcome = Outcome {
+                        status: Status::Sent,
+                        dsn: Some(dsn_of(&reply).unwrap_or_else(|| "2.0.0".into())),
+                        reason: Some(reply),
+                        relay: relay.clone(),
+                        status_tls: stats.clone().filter(|_| tls_field),
+                    };
+                    attempt.connection = Some(conn);
+                    run.hosts.push(attempt);
+                    d.destinations.push(run);
+                    finish_log(&mut d, &req.route.recipient);
+                    return d;
+                }
+                ConnectionOutcome::Fail { dsn, reason } => {
+                    let retry_plain = policy.level == SecurityLevel::May && matches!(conn.handshake, Handshake::Failed { .. });
+                    if retry_plain {
+                        stats = Some(format!("{level}:none"));
+                        let reply = req.servers.accept_reply.to_string();
+                        d.outcome = Outcome {
+                            status: Status::Sent,
+                            dsn: Some(dsn_of(&reply).unwrap_or_else(|| "2.0.0".into())),
+                            reason: Some(reply),
+                            relay: relay.clone(),
+                            status_tls: stats.clone().filter(|_| tls_field),
+                        };
+                        attempt.connection = Some(conn);
+                        attempt.plaintext_retry = true;
+                        run.hosts.push(attempt);
+                        d.destinations.push(run);
+                        finish_log(&mut d, &req.route.recipient);
+                        return d;
+                    }
+                    stats = Some(match conn.handshake {
+                        Handshake::Failed { .. } => format!("{level}?"),
+                        _ => format!("!{level}"),
+                    });
+                    why = Some((dsn.clone(), reason.clone()));
+                    d.log.push(LogLine::new("smtp", LogLevel::Info, Verbosity::Always, format!("QUEUEID: {reason}")));
+                    attempt.connection = Some(conn);
+                }
+            }
+            run.hosts.push(attempt);
+        }
+        d.destinations.push(run);
+        if d.destinations.len() > 64 {
+            break 'destinations;
+        }
+    }
+    let (dsn, reason) = why.unwrap_or_else(|| ("4.3.0".into(), "server unavailable or unable to receive mail".into()));
+    let status = if dsn.starts_with('5') { Status::Bounced } else { Status::Deferred };
+    d.outcome = Outcome { status, dsn: Some(dsn), reason: Some(reason), relay: Some(relay.unwrap_or_else(|| "none".into())), status_tls: stats.filter(|_| tls_field) };
+    if let Some(last) = d.log.iter().rposition(|l| l.text.starts_with("QUEUEID: ")) {
+        // The last server's failure is reported in the status line, not as a separate line.
+        d.log.remove(last);
+    }
+    finish_log(&mut d, &req.route.recipient);
+    d
+}
+
+/// The enhanced status code at the start of an SMTP reply text (`250 2.0.0 Ok` → `2.0.0`).
+fn dsn_of(reply: &str) -> Option<String> {
+    reply.split_whitespace().nth(1).filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()) && w.contains('.')).map(str::to_string)
+}
+
+/// Appends the status line.
+fn finish_log(d: &mut Delivery, recipient: &str) {
+    let o = &d.outcome;
+    if o.status == Status::Timeout {
+        return;
+    }
+    let tls = o.status_tls.as_ref().map(|t| format!(", tls={t}")).unwrap_or_default();
+    let line = format!(
+        "QUEUEID: to=<{recipient}>, relay={}, delay=0.1, delays=0/0/0.1/0{tls}, dsn={}, status={} ({})",
+        o.relay.clone().unwrap_or_else(|| "none".into()),
+        o.dsn.clone().unwrap_or_default(),
+        o.status.as_str(),
+        o.reason.clone().unwrap_or_default()
+    );
+    d.log.push(LogLine::new("smtp", LogLevel::Info, Verbosity::Always, line));
+}
+
+/// Records the `maps_find` lines of one policy build.
+fn log_lookups(d: &mut Delivery, policy: &EffectivePolicy, table: Option<&PolicyTable>, dest: &str) {
+    let Some(table) = table else { return };
+    for probe in &policy.walk.probes {
+        let (result, aborted) = match &probe.result {
+            ProbeResult::NotFound => (None, false),
+            ProbeResult::Found { value, .. } => (Some(logged_value(value)), false),
+            ProbeResult::Error => (None, true),
+        };
+        if aborted {
+            if let Some(err) = &table.unusable {
+                for w in [format!("{} is unavailable. {}", table.title, err.text), format!("{} lookup error for \"{}\"", table.title, probe.key)] {
+                    d.warnings.push(w.clone());
+                    d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, w));
+                }
+            }
+        }
+        let text = match (&result, aborted) {
+            (Some(v), _) => format!("maps_find: {POLICY_TITLE}: {}: {} = {v}", table.title, probe.key),
+            (None, true) => format!("maps_find: {POLICY_TITLE}: {}: search aborted", probe.key),
+            (None, false) => format!("maps_find: {POLICY_TITLE}: {}: not found", probe.key),
+        };
+        d.log.push(LogLine::new("smtp", LogLevel::Info, Verbosity::Verbose, text));
+        d.lookups.push(LoggedLookup { key: probe.key.clone(), result, search_aborted: aborted });
+    }
+    let _ = dest;
+}
+
+/// The hosts and addresses to try for one destination, in order.
+fn resolve_hosts(dns: &Dns, dest: &Destination, run: &mut DestinationRun, why: &mut Option<(String, String)>) -> Vec<(String, Option<u16>, String)> {
+    let mut names: Vec<(String, Option<u16>)> = Vec::new();
+    if dest.mx_lookup {
+        let answer = dns.mx_lookup(&dest.host);
+        match &answer {
+            MxAnswer::Records { records, .. } => names.extend(records.iter().map(|r| (r.host.clone(), Some(r.pref)))),
+            MxAnswer::NoRecords => names.push((dest.host.clone(), None)),
+            MxAnswer::NxDomain => {
+                *why = Some(("5.4.4".into(), format!("Host or domain name not found. Name service error for name={} type=MX: Host not found", dest.host)));
+            }
+        }
+        run.mx = Some(answer);
+    } else {
+        names.push((dest.host.clone(), None));
+    }
+    let mut out = Vec::new();
+    for (name, pref) in names {
+        match dns.address_lookup(&name) {
+            AddressAnswer::Addresses { addresses } => out.extend(addresses.into_iter().map(|a| (name.clone(), pref, a))),
+            AddressAnswer::Unknown => out.push((name.clone(), pref, "?".to_string())),
+            AddressAnswer::NxDomain => {
+                if why.is_none() {
+                    *why = Some(("5.4.4".into(), format!("Host or domain name not found. Name service error for name={name} type=A: Host not found")));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sts_patterns_cover_exactly_one_label() {
+        assert!(sts_pattern_matches("*.mx.example.com", "a.mx.example.com"));
+        assert!(!sts_pattern_matches("*.mx.example.com", "a.b.mx.example.com"));
+        assert!(!sts_pattern_matches("*.mx.example.com", "mx.example.com"));
+        assert!(sts_pattern_matches("MX1.example.net", "mx1.EXAMPLE.net"));
+        assert!(!sts_pattern_matches("*.", "a."));
+    }
+
+    #[test]
+    fn logged_values_are_truncated_at_100() {
+        let long = "x".repeat(150);
+        assert_eq!(logged_value(&long).len(), 103);
+        assert_eq!(logged_value("secure\tmatch"), "secure?match");
+    }
+}

@@ -1,0 +1,118 @@
+//! The DNS answers the scenario provides. The page cannot query DNS, so MX and address records
+//! come from what the user pasted; the oracle replay gives the complete zone.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One MX record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MxEntry {
+    /// Preference (lower is tried first).
+    pub pref: u16,
+    /// Exchange host name, without a trailing dot.
+    pub host: String,
+}
+
+/// The DNS data of a scenario.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dns {
+    /// MX records by owner domain (lower case).
+    pub mx: BTreeMap<String, Vec<MxEntry>>,
+    /// MX records pasted without an owner name: they answer the first MX lookup.
+    pub unowned_mx: Vec<MxEntry>,
+    /// Address records by host (lower case).
+    pub addresses: BTreeMap<String, Vec<String>>,
+    /// When true, names not listed do not exist (NXDOMAIN); when false they are assumed to
+    /// exist with unknown addresses.
+    pub complete: bool,
+}
+
+/// The answer to an MX query.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MxAnswer {
+    /// MX records, in preference order (stable for equal preferences).
+    Records {
+        /// The records.
+        records: Vec<MxEntry>,
+        /// Whether they were pasted without an owner name.
+        unowned: bool,
+    },
+    /// No MX records: the domain itself is the mail host (implicit MX).
+    NoRecords,
+    /// The domain does not exist.
+    NxDomain,
+}
+
+/// The answer to an address query.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AddressAnswer {
+    /// Known addresses.
+    Addresses {
+        /// The addresses.
+        addresses: Vec<String>,
+    },
+    /// Not given by the user: assumed to resolve to an unknown address.
+    Unknown,
+    /// The host does not exist.
+    NxDomain,
+}
+
+fn key(name: &str) -> String {
+    name.trim_end_matches('.').to_lowercase()
+}
+
+impl Dns {
+    /// MX lookup for `domain`.
+    pub fn mx_lookup(&self, domain: &str) -> MxAnswer {
+        let sorted = |v: &[MxEntry]| {
+            let mut r = v.to_vec();
+            r.sort_by_key(|e| e.pref);
+            r
+        };
+        if let Some(records) = self.mx.get(&key(domain)) {
+            return MxAnswer::Records { records: sorted(records), unowned: false };
+        }
+        if !self.unowned_mx.is_empty() {
+            return MxAnswer::Records { records: sorted(&self.unowned_mx), unowned: true };
+        }
+        if self.complete && !self.addresses.contains_key(&key(domain)) {
+            return MxAnswer::NxDomain;
+        }
+        MxAnswer::NoRecords
+    }
+
+    /// Address lookup for `host`.
+    pub fn address_lookup(&self, host: &str) -> AddressAnswer {
+        if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+            return AddressAnswer::Addresses { addresses: vec![ip.to_string()] };
+        }
+        match self.addresses.get(&key(host)) {
+            Some(a) if !a.is_empty() => AddressAnswer::Addresses { addresses: a.clone() },
+            _ if self.complete => AddressAnswer::NxDomain,
+            _ => AddressAnswer::Unknown,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_sort_by_preference_and_respect_completeness() {
+        let mut dns = Dns::default();
+        dns.mx.insert("example.org".into(), vec![MxEntry { pref: 30, host: "c".into() }, MxEntry { pref: 10, host: "a".into() }]);
+        match dns.mx_lookup("Example.ORG.") {
+            MxAnswer::Records { records, .. } => assert_eq!(records[0].host, "a"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(dns.mx_lookup("other.example"), MxAnswer::NoRecords);
+        assert_eq!(dns.address_lookup("a"), AddressAnswer::Unknown);
+        dns.complete = true;
+        assert_eq!(dns.mx_lookup("other.example"), MxAnswer::NxDomain);
+        assert_eq!(dns.address_lookup("a"), AddressAnswer::NxDomain);
+        assert_eq!(dns.address_lookup("127.0.0.2"), AddressAnswer::Addresses { addresses: vec!["127.0.0.2".into()] });
+    }
+}

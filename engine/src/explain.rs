@@ -1,0 +1,368 @@
+//! `explain(scenario) -> report`: parse every input, run smtp(8) or posttls-finger, build the
+//! trace, and look for fixes. The only public entry point renderers need.
+
+use crate::cert::chain::TrustStore;
+use crate::cert::pem::parse_certificates;
+use crate::cert::Certificate;
+use crate::config::Settings;
+use crate::delivery::{deliver, DeliveryRequest, ServerSide, Status};
+use crate::diag::{Diagnostic, Source};
+use crate::dns::{Dns, MxEntry};
+use crate::input::addresses::parse_addresses;
+use crate::input::maincf::parse_main_cf;
+use crate::input::mx::parse_mx;
+use crate::input::table::parse_table;
+use crate::nexthop::{route, DestinationInput};
+use crate::policy::effective::{global_level, AnchorFiles};
+use crate::policy::lookup::{MapKind, PolicyTable, TableRow};
+use crate::report::{CertificateView, Report, Verdict, REPORT_SCHEMA};
+use crate::scenario::{CaTrust, Probe, Scenario};
+use crate::tls::session::ServerBehaviour;
+use crate::tls::verify::TrustBasis;
+use crate::version::PostfixVersion;
+use std::collections::BTreeMap;
+
+/// Everything parsed from a scenario, before any decision.
+pub struct Prepared {
+    /// Version.
+    pub version: PostfixVersion,
+    /// Evaluation time.
+    pub at: Option<i64>,
+    /// Settings.
+    pub settings: Settings,
+    /// The policy table as Postfix would use it.
+    pub table: Option<PolicyTable>,
+    /// Transport entries.
+    pub transport: Vec<crate::input::table::TableEntry>,
+    /// DNS.
+    pub dns: Dns,
+    /// Chains per host ("" = default).
+    pub chains: Vec<(String, Vec<Certificate>)>,
+    /// Trust.
+    pub trust: TrustBasis,
+    /// tafile contents.
+    pub anchor_files: BTreeMap<String, Vec<Certificate>>,
+    /// Diagnostics so far.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Map kind and file of `smtp_tls_policy_maps` (the first map listed).
+fn map_spec(value: &str) -> Option<(MapKind, String, String)> {
+    let first = value.split(|c: char| c == ',' || c.is_whitespace()).find(|s| !s.is_empty())?;
+    let (kind, file) = first.split_once(':').unwrap_or(("hash", first));
+    let k = match kind.to_ascii_lowercase().as_str() {
+        "texthash" => MapKind::TextHash,
+        "inline" => MapKind::Inline,
+        _ => MapKind::Postmap,
+    };
+    Some((k, first.to_string(), file.to_string()))
+}
+
+fn parse_chains(scenario: &Scenario, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, Vec<Certificate>)> {
+    let mut chains = Vec::new();
+    for (i, served) in scenario.certificates.iter().enumerate() {
+        let parsed = parse_certificates(served.pem.as_bytes(), Source::Certificates(i));
+        diagnostics.extend(parsed.diagnostics);
+        chains.push((served.host.trim().to_lowercase(), parsed.certificates));
+    }
+    chains
+}
+
+fn dns_from_text(scenario: &Scenario, diagnostics: &mut Vec<Diagnostic>) -> Dns {
+    let mut dns = Dns::default();
+    let mx = parse_mx(&scenario.mx);
+    diagnostics.extend(mx.diagnostics.clone());
+    for r in &mx.records {
+        let entry = MxEntry { pref: r.preference, host: r.exchange.clone() };
+        match &r.owner {
+            Some(owner) => dns.mx.entry(owner.trim_end_matches('.').to_lowercase()).or_default().push(entry),
+            None => dns.unowned_mx.push(entry),
+        }
+    }
+    let addresses = parse_addresses(&scenario.addresses);
+    diagnostics.extend(addresses.diagnostics.clone());
+    for a in mx.addresses.iter().chain(addresses.records.iter()) {
+        dns.addresses.entry(a.host.trim_end_matches('.').to_lowercase()).or_default().push(a.address.to_string());
+    }
+    dns
+}
+
+/// Parses and resolves every input of `scenario`.
+pub fn prepare(scenario: &Scenario) -> Prepared {
+    let mut diagnostics = Vec::new();
+    let version = match PostfixVersion::parse(&scenario.postfix_version) {
+        Ok(v) => v,
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::error("scenario.bad-version", Source::Scenario, e)
+                    .hint(format!("Using {} instead.", crate::version::DEFAULT_VERSION)),
+            );
+            PostfixVersion::parse(crate::version::DEFAULT_VERSION).unwrap_or_else(|_| PostfixVersion::new(3, 11, 6))
+        }
+    };
+    let at = scenario.evaluated_at.as_deref().and_then(|t| {
+        let parsed = crate::cert::time::parse_rfc3339(t);
+        if parsed.is_none() {
+            diagnostics.push(Diagnostic::error("scenario.bad-time", Source::Scenario, format!("\"{t}\" is not an RFC 3339 time")).hint("Use e.g. 2026-11-23T04:07:48Z."));
+        }
+        parsed
+    });
+
+    let main_cf = parse_main_cf(&scenario.main_cf);
+    diagnostics.extend(main_cf.diagnostics.clone());
+    let overrides = BTreeMap::new();
+    let settings = Settings::resolve(&main_cf, &overrides, &version);
+
+    let policy_file = parse_table(&scenario.policy_table, Source::PolicyTable);
+    diagnostics.extend(policy_file.diagnostics.clone());
+    let maps_value = settings.get("smtp_tls_policy_maps").to_string();
+    let spec = if maps_value.trim().is_empty() && scenario.main_cf.trim().is_empty() && !scenario.policy_table.trim().is_empty() {
+        Some((MapKind::Postmap, "hash:/etc/postfix/tls_policy".to_string(), "/etc/postfix/tls_policy".to_string()))
+    } else {
+        map_spec(&maps_value)
+    };
+    if spec.is_none() && !scenario.policy_table.trim().is_empty() {
+        diagnostics.push(
+            Diagnostic::warning("maincf.no-policy-maps", Source::MainCf, "main.cf does not set smtp_tls_policy_maps: Postfix never reads this policy table")
+                .hint("Add e.g. smtp_tls_policy_maps = hash:/etc/postfix/tls_policy (and run postmap)."),
+        );
+    }
+    let table = spec.map(|(kind, title, file)| {
+        let file = if scenario.policy_file.is_empty() { file } else { scenario.policy_file.clone() };
+        let rows = policy_file
+            .entries
+            .iter()
+            .map(|e| TableRow { key: e.key.clone(), value: e.value.clone(), line: e.line, key_span: e.key_span, value_span: e.value_span })
+            .collect();
+        let mut table = PolicyTable::new(kind, &title, &file, rows);
+        if kind == MapKind::TextHash {
+            table.load_warnings = policy_file
+                .diagnostics
+                .iter()
+                .filter(|d| d.code != "table.duplicate-key")
+                .filter_map(|d| d.params.get("postfix_warning"))
+                .map(|w| w.replace("FILE", &file))
+                .collect();
+        }
+        table
+    });
+
+    let transport_file = parse_table(&scenario.transport_table, Source::TransportTable);
+    diagnostics.extend(transport_file.diagnostics.clone());
+    let transport = transport_file.entries;
+
+    let dns = match &scenario.dns {
+        Some(dns) => dns.clone(),
+        None => dns_from_text(scenario, &mut diagnostics),
+    };
+    let chains = parse_chains(scenario, &mut diagnostics);
+
+    let ca_configured = !settings.get("smtp_tls_CAfile").trim().is_empty() || !settings.get("smtp_tls_CApath").trim().is_empty() || settings.flag("tls_append_default_CA");
+    let main_cf_given = !scenario.main_cf.trim().is_empty();
+    let trust = if main_cf_given && !ca_configured {
+        diagnostics.push(
+            Diagnostic::warning("maincf.no-ca", Source::MainCf, "Neither smtp_tls_CAfile nor smtp_tls_CApath is set: Postfix trusts no CA at all")
+                .hint("If your main.cf sets smtp_tls_CApath (e.g. /etc/ssl/certs), paste that line too."),
+        );
+        TrustBasis::Nothing
+    } else {
+        match scenario.ca_trust {
+            CaTrust::Trusted | CaTrust::Unknown => TrustBasis::AssumeTrusted,
+            CaTrust::Untrusted => TrustBasis::AssumeUntrusted,
+            CaTrust::Bundle => {
+                let parsed = parse_certificates(scenario.ca_bundle.as_bytes(), Source::CaBundle);
+                diagnostics.extend(parsed.diagnostics);
+                TrustBasis::Store(TrustStore { anchors: parsed.certificates })
+            }
+        }
+    };
+    let mut anchor_files = BTreeMap::new();
+    for (path, pem) in &scenario.trust_anchor_files {
+        let parsed = parse_certificates(pem.as_bytes(), Source::CaBundle);
+        anchor_files.insert(path.clone(), parsed.certificates);
+    }
+    Prepared { version, at, settings, table, transport, dns, chains, trust, anchor_files, diagnostics }
+}
+
+/// The chain `host` (or `address`) presents.
+pub fn chain_for(chains: &[(String, Vec<Certificate>)], host: &str, address: &str) -> Vec<Certificate> {
+    let host = host.to_lowercase();
+    chains
+        .iter()
+        .find(|(h, _)| !h.is_empty() && (*h == host || h == address))
+        .or_else(|| chains.iter().find(|(h, _)| h.is_empty()))
+        .map(|(_, c)| c.clone())
+        .unwrap_or_default()
+}
+
+fn behaviour_for(scenario: &Scenario, host: &str) -> ServerBehaviour {
+    let host = host.to_lowercase();
+    scenario
+        .servers
+        .iter()
+        .find(|s| s.host.to_lowercase() == host)
+        .or_else(|| scenario.servers.iter().find(|s| s.host.is_empty()))
+        .map(|s| ServerBehaviour { starttls: s.starttls, certificate: s.certificate })
+        .unwrap_or_default()
+}
+
+/// Explains `scenario`: the whole decision, with its trace, log lines and fixes.
+pub fn explain(scenario: &Scenario) -> Report {
+    let mut report = explain_without_fixes(scenario);
+    if !report.verdict.delivered && matches!(scenario.probe, Probe::Smtp) {
+        report.fixes = crate::fixes::suggest(scenario, &report);
+    }
+    report
+}
+
+/// [`explain`] without the fix search (which itself re-runs this function).
+pub fn explain_without_fixes(scenario: &Scenario) -> Report {
+    let prepared = prepare(scenario);
+    let Prepared { version, at, settings, table, transport, dns, chains, trust, anchor_files, mut diagnostics } = prepared;
+    let mut certificates = Vec::new();
+    for (host, chain) in &chains {
+        certificates.extend(chain.iter().enumerate().map(|(i, c)| CertificateView::of(c, host, i)));
+    }
+    let anchors = AnchorFiles { files: &anchor_files };
+    let chain_fn = |h: &str, a: &str| chain_for(&chains, h, a);
+    let behaviour_fn = |h: &str| behaviour_for(scenario, h);
+    let global = global_level(&settings);
+    let settings_list: Vec<_> = crate::config::TLS_PARAMETERS.iter().filter_map(|p| settings.setting(p).cloned()).collect();
+
+    let mut report = Report {
+        schema: REPORT_SCHEMA,
+        postfix_version: version.to_string(),
+        era: version.era(),
+        evaluated_at: scenario.evaluated_at.clone(),
+        verdict: Verdict { status: String::new(), delivered: false, headline: String::new(), deciding_step: None, stage: "none".into() },
+        trace: Vec::new(),
+        diagnostics: Vec::new(),
+        certificates,
+        settings: settings_list,
+        delivery: None,
+        finger: None,
+        outcome: None,
+        log: Vec::new(),
+        fixes: Vec::new(),
+    };
+
+    match &scenario.probe {
+        Probe::Smtp => {
+            let Some(input) = DestinationInput::parse(&scenario.destination) else {
+                diagnostics.push(
+                    Diagnostic::error("destination.empty", Source::Destination, "No destination: enter a recipient address, a domain or a next-hop")
+                        .hint("e.g. user@fastmail.fm, fastmail.fm or [relay.example.com]:587"),
+                );
+                report.diagnostics = diagnostics;
+                report.verdict.headline = "Enter a destination to see Postfix's decision.".into();
+                report.verdict.status = "incomplete".into();
+                return report;
+            };
+            let route = route(&input, &transport, settings.get("relayhost"));
+            let servers = ServerSide { chain_for: &chain_fn, behaviour_for: &behaviour_fn, accept_reply: &scenario.server_reply };
+            let table_file = table.as_ref().map(|t| t.file.clone()).unwrap_or_default();
+            let d = deliver(&DeliveryRequest {
+                version: &version,
+                settings: &settings,
+                global: &global,
+                route,
+                table: table.as_ref(),
+                dns: &dns,
+                trust: &trust,
+                anchors: &anchors,
+                servers: &servers,
+                at,
+                table_file: &table_file,
+            });
+            let title = table.as_ref().map(|t| t.title.clone()).unwrap_or_default();
+            report.trace = crate::trace::delivery_trace(&version, &global, settings.setting("smtp_tls_security_level").cloned(), &d, &title);
+            report.verdict = verdict_of(&d, &report.trace);
+            report.log = d.log.clone();
+            report.outcome = Some(d.outcome.clone());
+            report.delivery = Some(d);
+        }
+        Probe::Finger { level, matches, args } => {
+            let run = crate::finger::run(&version, &settings, scenario.destination.trim(), level, matches, args, &dns, &trust, &chain_fn, &behaviour_fn, at);
+            report.trace = crate::trace::finger_trace(&version, &run);
+            let delivered = run.smtp_client_equivalent.starts_with("deliver");
+            report.verdict = Verdict {
+                status: run.smtp_client_equivalent.clone(),
+                delivered,
+                headline: format!("posttls-finger: {}", run.smtp_client_equivalent),
+                deciding_step: Some(report.trace.len().saturating_sub(1)),
+                stage: if delivered { "none".into() } else { "name-match".into() },
+            };
+            report.log = run.connection.as_ref().map(|c| c.log.clone()).unwrap_or_default();
+            report.finger = Some(run);
+        }
+    }
+    for d in &mut diagnostics {
+        let text = match d.source {
+            Source::MainCf => Some(scenario.main_cf.as_str()),
+            Source::PolicyTable => Some(scenario.policy_table.as_str()),
+            Source::TransportTable => Some(scenario.transport_table.as_str()),
+            Source::Mx => Some(scenario.mx.as_str()),
+            Source::Addresses => Some(scenario.addresses.as_str()),
+            Source::Certificates(i) => scenario.certificates.get(i).map(|c| c.pem.as_str()),
+            Source::CaBundle => Some(scenario.ca_bundle.as_str()),
+            _ => None,
+        };
+        if let (Some(text), Some(span), None) = (text, d.span, d.position) {
+            d.position = Some(crate::diag::LineIndex::new(text).position(span.start));
+        }
+    }
+    report.diagnostics = diagnostics;
+    report
+}
+
+/// The short answer and the stage that failed.
+fn verdict_of(d: &crate::delivery::Delivery, trace: &[crate::trace::Step]) -> Verdict {
+    use crate::trace::Mark;
+    let o = &d.outcome;
+    let delivered = o.status == Status::Sent;
+    let deciding = if delivered { trace.iter().rposition(|s| s.mark == Mark::Pass) } else { trace.iter().position(|s| s.mark == Mark::Fail) };
+    let stage = if delivered { "none".to_string() } else { failing_stage(d) };
+    let headline = match o.status {
+        Status::Sent => format!("Delivered to {}", o.relay.clone().unwrap_or_default()),
+        Status::Timeout => "smtp(8) stops with a fatal configuration error: no delivery attempt".to_string(),
+        _ => format!("{} {} ({})", o.status.as_str(), o.dsn.clone().unwrap_or_default(), o.reason.clone().unwrap_or_default()),
+    };
+    Verdict { status: o.status.as_str().to_string(), delivered, headline, deciding_step: deciding, stage }
+}
+
+fn failing_stage(d: &crate::delivery::Delivery) -> String {
+    use crate::cert::chain::X509Error;
+    use crate::tls::session::Handshake;
+    if d.outcome.status == Status::Timeout {
+        return "config".into();
+    }
+    let last = d.destinations.iter().flat_map(|r| r.hosts.iter()).last();
+    let Some(attempt) = last else { return "dns".into() };
+    if attempt.policy.invalid {
+        return "policy-syntax".into();
+    }
+    if attempt.skipped.is_some() {
+        return "policy".into();
+    }
+    let Some(c) = &attempt.connection else { return "dns".into() };
+    match &c.handshake {
+        Handshake::NotOffered => return "no-starttls".into(),
+        Handshake::Failed { .. } => return "handshake".into(),
+        _ => {}
+    }
+    let reported = c.verification.as_ref().and_then(|v| v.reported.as_ref()).map(|e| e.error);
+    match reported {
+        Some(X509Error::HostnameMismatch) | Some(X509Error::IpAddressMismatch) => "name-match".into(),
+        Some(X509Error::DaneNoMatch) if c.level == crate::policy::level::SecurityLevel::Fingerprint => "fingerprint".into(),
+        Some(X509Error::DaneNoMatch) => "dane".into(),
+        Some(X509Error::Unspecified) => "config".into(),
+        Some(_) => "chain-trust".into(),
+        None => {
+            if c.flags.trusted {
+                "name-match".into()
+            } else {
+                "chain-trust".into()
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! Fix suggestions: the smallest policy-table changes that would make delivery succeed, each
+//! with its security cost, and each verified by re-running the engine on the changed scenario.
+
+use crate::cert::chain::X509Error;
+use crate::delivery::HostAttempt;
+use crate::policy::effective::LevelSource;
+use crate::policy::entry::AttributeName;
+use crate::policy::level::SecurityLevel;
+use crate::report::Report;
+use crate::scenario::Scenario;
+use serde::{Deserialize, Serialize};
+
+/// What kind of change a fix makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixKind {
+    /// `match=.domain` covering the certificate's own names.
+    MatchCertificateDomain,
+    /// `match=nexthop:dot-nexthop:.domain`: keep the defaults, add the provider's domain.
+    KeepDefaultsAddDomain,
+    /// `match=name`: one exact certificate name.
+    MatchExactName,
+    /// `match=hostname`: trust the MX name.
+    MatchHostname,
+    /// Level `verify` (matches the MX host name by default).
+    LevelVerify,
+    /// Level `fingerprint` pinned to the server's public key.
+    PinPublicKey,
+    /// Level `encrypt`: no authentication.
+    LevelEncrypt,
+}
+
+impl FixKind {
+    /// The security cost, in one sentence.
+    pub fn cost(self) -> &'static str {
+        match self {
+            FixKind::MatchCertificateDomain => "Resists DNS forgery: an attacker needs a CA-valid certificate for a name in that domain, but any host of the provider with such a certificate is accepted.",
+            FixKind::KeepDefaultsAddDomain => "As the domain match, and it keeps working if the certificate later names the next-hop domain itself.",
+            FixKind::MatchExactName => "Narrow, but fragile: it relies on that exact name staying in the certificate.",
+            FixKind::MatchHostname => "The expected name now comes from the unauthenticated MX lookup: whoever can forge the MX answer can redirect mail to any host with a CA-valid certificate for the name they chose.",
+            FixKind::LevelVerify => "Same exposure as match=hostname: verify trusts the MX lookup; still logged \"Verified\".",
+            FixKind::PinPublicKey => "Strong against forgery, but mail defers when the server's key changes; chain, dates and names are no longer checked.",
+            FixKind::LevelEncrypt => "No authentication at all: encryption only, an active attacker can intercept.",
+        }
+    }
+}
+
+/// One verified suggestion.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fix {
+    /// Kind of change.
+    pub kind: FixKind,
+    /// The complete policy-table line to use.
+    pub line: String,
+    /// The security cost, one sentence.
+    pub cost: String,
+    /// What the re-run says: delivered or not.
+    pub delivers: bool,
+    /// The summary word on the re-run's delivering connection.
+    pub trust: Option<String>,
+}
+
+/// Domains that `*.x` / `x` certificate names suggest, in certificate order.
+fn certificate_domains(attempt: &HostAttempt) -> (Vec<String>, Vec<String>) {
+    let mut domains = Vec::new();
+    let mut exact = Vec::new();
+    let names: Vec<String> = attempt
+        .connection
+        .as_ref()
+        .and_then(|c| c.verification.as_ref())
+        .and_then(|v| v.names.as_ref().map(|n| n.comparisons.iter().map(|c| c.cert_name.clone()).collect::<Vec<_>>())
+            .or_else(|| v.legacy_names.as_ref().map(|n| n.check.comparisons.iter().map(|c| c.cert_name.clone()).collect())))
+        .unwrap_or_default();
+    for n in names {
+        if let Some(rest) = n.strip_prefix("*.") {
+            let d = format!(".{rest}");
+            if rest.contains('.') && !domains.contains(&d) {
+                domains.push(d);
+            }
+        } else if n.contains('.') && n.parse::<std::net::IpAddr>().is_err() && !exact.contains(&n) {
+            exact.push(n.clone());
+        }
+    }
+    // Only bare names that a wildcard also covers from above (e.g. messagingengine.com next to
+    // *.messagingengine.com) are worth suggesting: they name the provider, not one host.
+    exact.retain(|n| domains.contains(&format!(".{n}")));
+    (domains, exact)
+}
+
+/// Rebuilds a policy value with `level` and a new `match` (other attributes kept).
+fn rebuild_value(report_attempt: &HostAttempt, level: SecurityLevel, matches: Option<&str>) -> String {
+    let mut parts = vec![level.name().to_string()];
+    if let Some(m) = matches {
+        parts.push(format!("match={m}"));
+    }
+    if let Some(entry) = &report_attempt.policy.entry {
+        for a in &entry.attributes {
+            let drop = a.name == AttributeName::Match
+                || (a.name == AttributeName::Tafile && !level.must_pkix())
+                || (a.name == AttributeName::Exclude && level == SecurityLevel::None);
+            if !drop {
+                parts.push(format!("{}={}", a.written_name, a.value));
+            }
+        }
+    }
+    parts.join(" ")
+}
+
+/// The scenario with the policy for `key` replaced by `value` (or added when absent).
+fn with_policy(scenario: &Scenario, attempt: &HostAttempt, key: &str, value: &str) -> (Scenario, String) {
+    let mut s = scenario.clone();
+    let line = format!("{key} {value}");
+    let entry_line = match attempt.policy.level_source {
+        LevelSource::PolicyEntry { line, .. } => Some(line),
+        _ => None,
+    };
+    let mut lines: Vec<String> = scenario.policy_table.lines().map(str::to_string).collect();
+    match entry_line.and_then(|l| l.checked_sub(1)) {
+        Some(idx) if idx < lines.len() => {
+            // Replace the entry and drop its continuation lines.
+            lines[idx] = line.clone();
+            while lines.get(idx + 1).is_some_and(|l| l.starts_with([' ', '\t'])) {
+                lines.remove(idx + 1);
+            }
+        }
+        _ => lines.push(line.clone()),
+    }
+    s.policy_table = lines.join("\n") + "\n";
+    (s, line)
+}
+
+/// Suggests fixes for a failed delivery.
+pub fn suggest(scenario: &Scenario, report: &Report) -> Vec<Fix> {
+    let Some(delivery) = &report.delivery else { return Vec::new() };
+    let Some(run) = delivery.destinations.last() else { return Vec::new() };
+    let Some(attempt) = run.hosts.iter().rev().find(|h| h.connection.is_some()).or(run.hosts.last()) else { return Vec::new() };
+    let key = run.key.clone();
+    let mut candidates: Vec<(FixKind, String)> = Vec::new();
+    let level = attempt.policy.level;
+    let conn = attempt.connection.as_ref();
+    let reported = conn.and_then(|c| c.verification.as_ref()).and_then(|v| v.reported.as_ref()).map(|e| e.error);
+    let trusted = conn.is_some_and(|c| c.flags.trusted);
+    let name_problem = matches!(reported, Some(X509Error::HostnameMismatch) | Some(X509Error::IpAddressMismatch)) || (trusted && reported.is_none());
+
+    if level.must_pkix() && name_problem {
+        let (domains, exact) = certificate_domains(attempt);
+        for d in &domains {
+            candidates.push((FixKind::MatchCertificateDomain, rebuild_value(attempt, level, Some(d))));
+        }
+        if let Some(d) = domains.first() {
+            candidates.push((FixKind::KeepDefaultsAddDomain, rebuild_value(attempt, level, Some(&format!("nexthop:dot-nexthop:{d}")))));
+        }
+        for n in exact.iter().take(2) {
+            candidates.push((FixKind::MatchExactName, rebuild_value(attempt, level, Some(n))));
+        }
+        candidates.push((FixKind::MatchHostname, rebuild_value(attempt, level, Some("hostname"))));
+        if level == SecurityLevel::Secure {
+            candidates.push((FixKind::LevelVerify, rebuild_value(attempt, SecurityLevel::Verify, None)));
+        }
+    }
+    if level.must_match() && !name_problem {
+        if let Some(leaf) = conn.and(report.certificates.iter().find(|c| c.index == 0)) {
+            candidates.push((FixKind::PinPublicKey, rebuild_value(attempt, SecurityLevel::Fingerprint, Some(&leaf.pkey_fingerprints.sha256))));
+        }
+    }
+    if level.requires_tls() && level.must_match() {
+        candidates.push((FixKind::LevelEncrypt, rebuild_value(attempt, SecurityLevel::Encrypt, None)));
+    }
+
+    let mut fixes: Vec<Fix> = Vec::new();
+    for (kind, value) in candidates {
+        if fixes.len() >= 6 || fixes.iter().any(|f| f.line.ends_with(&value)) {
+            continue;
+        }
+        let (changed, line) = with_policy(scenario, attempt, &key, &value);
+        let mut changed = changed;
+        if kind == FixKind::PinPublicKey {
+            changed.main_cf.push_str("\nsmtp_tls_fingerprint_digest = sha256\n");
+        }
+        let rerun = crate::explain::explain_without_fixes(&changed);
+        if !rerun.verdict.delivered {
+            continue;
+        }
+        let trust = rerun.delivery.as_ref().and_then(|d| d.destinations.iter().flat_map(|r| r.hosts.iter()).filter_map(|h| h.connection.as_ref()).next_back()).and_then(|c| c.trust).map(|t| t.as_str().to_string());
+        fixes.push(Fix { kind, line, cost: kind.cost().to_string(), delivers: true, trust });
+    }
+    fixes
+}

@@ -1,0 +1,232 @@
+//! Name matching as Postfix ≤3.5 does it itself (`verify_extract_name()` and
+//! `match_servername()` in `tls_client.c`, spec §5.2).
+//!
+//! - Every dNSName SAN is tried, in order; the CN (the **first** CN only) is used only when the
+//!   certificate has no dNSName SAN at all.
+//! - `*.` at the start of a certificate name matches one or more labels when
+//!   `tls_wildcard_matches_multiple_labels = yes` (the default), and `*.com` is accepted.
+//! - A `.domain` reference matches any certificate name that ends in `.domain` with at least
+//!   one character in front — including the literal `*.domain`.
+//! - Non-ASCII certificate names never match; IP references are compared as text.
+
+use super::cert_names::{CertNames, NameSource};
+use super::openssl::{Comparison, NameCheck, Rule};
+use super::reference::ReferenceId;
+use serde::{Deserialize, Serialize};
+
+/// One `[Matched ]subjectAltName: NAME` / `[Matched ]CommonName NAME` line (3.5 certmatch logging).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertMatchLine {
+    /// `host[addr]:port` as logged on this line (filled by the connection).
+    #[serde(default)]
+    pub peer: String,
+    /// `subjectAltName` or `CommonName`.
+    pub source: String,
+    /// The name as logged.
+    pub name: String,
+    /// Whether the line says `Matched`.
+    pub matched: bool,
+}
+
+/// The outcome of the legacy matcher, with what it logs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegacyCheck {
+    /// The grid and the overall result (IP fields unused: ≤3.5 has no IP references).
+    pub check: NameCheck,
+    /// certmatch log lines, in order.
+    pub lines: Vec<CertMatchLine>,
+    /// `tls_dns_name:` warnings, without the `NAMADDR: ` part (Postfix inserts it).
+    pub warnings: Vec<LegacyWarning>,
+}
+
+/// A `tls_dns_name()` warning about a rejected SAN.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegacyWarning {
+    /// The text after `tls_dns_name: NAMADDR: `.
+    pub text: String,
+}
+
+/// `match_servername()` for one certificate name against one reference.
+pub fn compare(cert_name: &str, reference: &ReferenceId, multi_label: bool) -> Rule {
+    if !cert_name.is_ascii() {
+        return Rule::NonAscii;
+    }
+    let id = cert_name.as_bytes();
+    if reference.subdomain {
+        // Subdomain references are stored as ".domain".
+        let domain = reference.name.as_bytes().get(1..).unwrap_or_default();
+        if id.len() <= domain.len() + 1 {
+            return Rule::SuffixTooShort;
+        }
+        let cut = id.len() - domain.len();
+        return if id[cut - 1] == b'.' && id[cut..].eq_ignore_ascii_case(domain) { Rule::SuffixMatch } else { Rule::SuffixMismatch };
+    }
+    let domain = reference.name.as_bytes();
+    if id.eq_ignore_ascii_case(domain) {
+        return Rule::ExactMatch;
+    }
+    if id.len() > 2 && id.starts_with(b"*.") {
+        let Some(dot) = domain.iter().position(|&c| c == b'.') else {
+            return Rule::WildcardLabelMismatch;
+        };
+        let parent = &domain[dot..];
+        let tail = &id[1..];
+        if tail.len() > parent.len() {
+            return Rule::WildcardSuffixMismatch;
+        }
+        return if multi_label {
+            if parent[parent.len() - tail.len()..].eq_ignore_ascii_case(tail) {
+                if parent.len() == tail.len() {
+                    Rule::WildcardOneLabel
+                } else {
+                    Rule::WildcardMultiLabel
+                }
+            } else {
+                Rule::WildcardSuffixMismatch
+            }
+        } else if parent.eq_ignore_ascii_case(tail) {
+            Rule::WildcardOneLabel
+        } else if parent[parent.len() - tail.len()..].eq_ignore_ascii_case(tail) {
+            Rule::WildcardLabelMismatch
+        } else {
+            Rule::WildcardSuffixMismatch
+        };
+    }
+    let strip = |s: &[u8]| s.strip_suffix(b".").map(<[u8]>::to_vec).unwrap_or_else(|| s.to_vec());
+    if id.ends_with(b".") != domain.ends_with(b".") && strip(id).eq_ignore_ascii_case(&strip(domain)) {
+        Rule::TrailingDotMismatch
+    } else {
+        Rule::ExactMismatch
+    }
+}
+
+/// Whether `name` passes `tls_dns_name()`; otherwise the warning text.
+fn dns_name_problem(bytes: &[u8], text: &str) -> Option<String> {
+    if bytes.contains(&0) {
+        return Some("internal NUL in subjectAltName".to_string());
+    }
+    if !bytes.is_empty() && !bytes.iter().all(|&c| (0x20..0x7f).contains(&c)) {
+        // printable() keeps valid UTF-8 (smtputf8) and replaces control characters.
+        let printable: String = text.chars().take(100).map(|c| if c.is_control() { '?' } else { c }).collect();
+        return Some(format!("non-printable characters in subjectAltName: {printable}"));
+    }
+    None
+}
+
+/// Runs the ≤3.5 matcher over all certificate names (certmatch logging on: every name is
+/// checked and logged, as the oracle and `smtp_tls_loglevel = 2` do).
+pub fn check(refs: &[ReferenceId], names: &CertNames, multi_label: bool) -> LegacyCheck {
+    let mut out = LegacyCheck::default();
+    out.check.ip_ok = true;
+    out.check.has_host_refs = !refs.is_empty();
+    let match_one = |out: &mut LegacyCheck, name: &str, source: NameSource| -> bool {
+        let mut any = false;
+        for (ri, r) in refs.iter().enumerate() {
+            let rule = compare(name, r, multi_label);
+            let evaluated = !any;
+            any |= rule.matched();
+            out.check.comparisons.push(Comparison { reference: ri, cert_name: name.to_string(), source, rule, evaluated });
+        }
+        any
+    };
+    if names.has_dns_san() {
+        for dns in &names.dns {
+            if let Some(problem) = dns_name_problem(&dns.bytes, &dns.text) {
+                out.warnings.push(LegacyWarning { text: problem });
+                for ri in 0..refs.len() {
+                    out.check.comparisons.push(Comparison { reference: ri, cert_name: dns.text.clone(), source: NameSource::DnsSan, rule: Rule::RejectedName, evaluated: false });
+                }
+                continue;
+            }
+            if dns.text.is_empty() {
+                continue;
+            }
+            let matched = match_one(&mut out, &dns.text, NameSource::DnsSan);
+            if matched && out.check.peername.is_none() {
+                out.check.peername = Some(dns.text.clone());
+            }
+            out.check.host_ok |= matched;
+            out.lines.push(CertMatchLine { peer: String::new(), source: "subjectAltName".into(), name: dns.text.clone(), matched });
+        }
+        let first_cn = names.cns.first().cloned().unwrap_or_default();
+        for cn in &names.cns {
+            for ri in 0..refs.len() {
+                out.check.comparisons.push(Comparison { reference: ri, cert_name: cn.clone(), source: NameSource::CommonName, rule: Rule::CnIgnoredDnsSanPresent, evaluated: false });
+            }
+        }
+        out.lines.push(CertMatchLine { peer: String::new(), source: "CommonName".into(), name: first_cn, matched: false });
+    } else {
+        let first_cn = names.cns.first().cloned().unwrap_or_default();
+        let matched = !first_cn.is_empty() && match_one(&mut out, &first_cn, NameSource::CommonName);
+        for cn in names.cns.iter().skip(1) {
+            for ri in 0..refs.len() {
+                out.check.comparisons.push(Comparison { reference: ri, cert_name: cn.clone(), source: NameSource::CommonName, rule: Rule::CnIgnoredNotFirst, evaluated: false });
+            }
+        }
+        if matched {
+            out.check.peername = Some(first_cn.clone());
+        }
+        out.check.host_ok = matched;
+        out.lines.push(CertMatchLine { peer: String::new(), source: "CommonName".into(), name: first_cn, matched });
+    }
+    for ip in &names.ip_texts {
+        for ri in 0..refs.len() {
+            out.check.comparisons.push(Comparison { reference: ri, cert_name: ip.clone(), source: NameSource::IpSan, rule: Rule::DnsReferenceSkipsIpSans, evaluated: false });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::reference::{expand, ExpansionContext};
+    use super::*;
+
+    fn refs(m: &[&str]) -> Vec<ReferenceId> {
+        let m: Vec<String> = m.iter().map(|s| s.to_string()).collect();
+        expand(&m, &ExpansionContext { nexthop: "fastmail.fm", hostname: "in1-smtp.messagingengine.com", openssl: false })
+    }
+
+    fn matches(cert: &str, reference: &str) -> bool {
+        compare(cert, &refs(&[reference])[0], true).matched()
+    }
+
+    #[test]
+    fn spec_matrix_legacy_column() {
+        assert!(!matches("*.messagingengine.com", "fastmail.fm"));
+        assert!(matches("*.messagingengine.com", "hostname"));
+        assert!(matches("*.messagingengine.com", ".messagingengine.com"));
+        assert!(matches("*.messagingengine.com", "a.b.messagingengine.com"));
+        assert!(!matches("messagingengine.com", "messagingengine.com."));
+        assert!(!matches("*.example.com", "example.com"));
+        assert!(matches("*.example.com", "a_b.example.com"));
+        assert!(matches("*.com", "example.com"));
+        assert!(!matches("f*.example.com", "foo.example.com"));
+        assert!(!matches("example.com", ".example.com"));
+        assert!(!matches("bücher.example", "bücher.example"));
+    }
+
+    #[test]
+    fn one_label_only_when_multi_label_is_off() {
+        let r = &refs(&["a.b.example.com"])[0];
+        assert!(!compare("*.example.com", r, false).matched());
+        assert!(compare("*.b.example.com", r, false).matched());
+    }
+
+    #[test]
+    fn first_cn_only() {
+        let names = CertNames::from_texts(&[], &[], &["foo.example.com", "mail.example.com"]);
+        let r = check(&refs(&["mail.example.com"]), &names, true);
+        assert!(!r.check.matched());
+        assert_eq!(r.lines, vec![CertMatchLine { peer: String::new(), source: "CommonName".into(), name: "foo.example.com".into(), matched: false }]);
+    }
+
+    #[test]
+    fn every_san_is_logged_then_the_cn() {
+        let names = CertNames::from_texts(&["*.messagingengine.com", "messagingengine.com"], &[], &["*.messagingengine.com"]);
+        let r = check(&refs(&["nexthop", "dot-nexthop"]), &names, true);
+        assert!(!r.check.matched());
+        assert_eq!(r.lines.len(), 3);
+        assert_eq!(r.lines[2].source, "CommonName");
+    }
+}

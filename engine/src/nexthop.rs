@@ -1,0 +1,269 @@
+//! Where the mail goes: the next-hop destination(s) the SMTP client works on (spec §1.1, §4,
+//! §8 "Transport next-hops").
+//!
+//! The policy-table key is the next-hop string exactly as written (`[host]:port` included); the
+//! `nexthop` name used by `match=nexthop` is that string without brackets, port and `ipv6:`.
+//! MX lookups are suppressed by brackets, and the recipient domain is never looked up when a
+//! transport or relay next-hop is in effect.
+
+use crate::input::table::TableEntry;
+use crate::names::hostname::valid_utf8_hostname;
+use serde::{Deserialize, Serialize};
+
+/// How the user gave the destination.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DestinationInput {
+    /// A recipient address `user@domain`.
+    Recipient {
+        /// The address.
+        address: String,
+        /// Its domain.
+        domain: String,
+    },
+    /// A bare domain (treated as the recipient domain).
+    Domain {
+        /// The domain.
+        domain: String,
+    },
+    /// An explicit next-hop (`[host]`, `host:port`, `[host]:port`), as relayhost or a
+    /// transport next-hop would give it.
+    Nexthop {
+        /// The next-hop string.
+        nexthop: String,
+    },
+}
+
+impl DestinationInput {
+    /// Reads the destination field: `@` makes it an address; `[` or `:` an explicit next-hop.
+    pub fn parse(text: &str) -> Option<DestinationInput> {
+        let t = text.trim().trim_start_matches('<').trim_end_matches('>').trim();
+        if t.is_empty() {
+            return None;
+        }
+        if let Some((_, domain)) = t.rsplit_once('@') {
+            return Some(DestinationInput::Recipient { address: t.to_string(), domain: domain.to_string() });
+        }
+        let t = t.strip_prefix("smtp:").or_else(|| t.strip_prefix("relay:")).unwrap_or(t);
+        if t.starts_with('[') || t.contains(':') {
+            return Some(DestinationInput::Nexthop { nexthop: t.to_string() });
+        }
+        Some(DestinationInput::Domain { domain: t.to_string() })
+    }
+
+    /// The recipient address Postfix would log (`user@domain`; a placeholder for next-hops).
+    pub fn recipient(&self) -> String {
+        match self {
+            DestinationInput::Recipient { address, .. } => address.clone(),
+            DestinationInput::Domain { domain } => format!("user@{domain}"),
+            DestinationInput::Nexthop { .. } => "user@example.invalid".to_string(),
+        }
+    }
+}
+
+/// One next-hop destination the client iterates over.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Destination {
+    /// The destination string, verbatim: the policy-table key.
+    pub key: String,
+    /// The host part: brackets, port and `ipv6:` removed (the `nexthop` strategy's name).
+    pub host: String,
+    /// The port or service, when one was written.
+    pub port: Option<String>,
+    /// `[host]`: no MX lookup.
+    pub bracketed: bool,
+    /// Whether an MX lookup happens for `host`.
+    pub mx_lookup: bool,
+}
+
+impl Destination {
+    /// The TCP port number (25 unless written).
+    pub fn port_number(&self) -> u16 {
+        match self.port.as_deref() {
+            None | Some("smtp") => 25,
+            Some("submission") => 587,
+            Some("smtps") | Some("submissions") => 465,
+            Some(p) => p.parse().unwrap_or(25),
+        }
+    }
+}
+
+/// `host_port()` + `smtp_parse_destination()`: splits a destination, or returns Postfix's fatal
+/// error text (`… in server description: DEST`).
+pub fn parse_destination(dest: &str, smtputf8_enable: bool) -> Result<Destination, String> {
+    let fatal = |err: &str| Err(format!("{err} in server description: {dest}"));
+    let (host, port, bracketed) = if let Some(rest) = dest.strip_prefix('[') {
+        let rest = rest.strip_prefix("ipv6:").or_else(|| rest.strip_prefix("IPv6:")).unwrap_or(rest);
+        let Some((host, after)) = rest.split_once(']') else {
+            return fatal("missing \"]\"");
+        };
+        let port = match after {
+            "" => None,
+            a => match a.strip_prefix(':') {
+                Some("") => None,
+                Some(p) => Some(p.to_string()),
+                None => return fatal("garbage after \"]\""),
+            },
+        };
+        (host.to_string(), port, true)
+    } else if let Some((host, port)) = dest.rsplit_once(':') {
+        (host.to_string(), (!port.is_empty()).then(|| port.to_string()), false)
+    } else {
+        (dest.to_string(), None, false)
+    };
+    if host.is_empty() {
+        return fatal("missing host information");
+    }
+    let is_addr = host.parse::<std::net::IpAddr>().is_ok();
+    if !valid_utf8_hostname(&host, smtputf8_enable) && !is_addr {
+        return fatal("valid hostname or network address required");
+    }
+    if let Some(p) = &port {
+        if p.starts_with(|c: char| c.is_ascii_digit()) && !p.bytes().all(|b| b.is_ascii_digit()) {
+            return fatal("garbage after numerical service");
+        }
+    }
+    Ok(Destination { key: dest.to_string(), mx_lookup: !bracketed && !is_addr, host, port, bracketed })
+}
+
+/// How the next-hop was chosen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RouteSource {
+    /// The recipient domain (default routing).
+    RecipientDomain,
+    /// A transport_maps entry.
+    Transport {
+        /// The key that matched.
+        key: String,
+        /// 1-based line in the transport table.
+        line: usize,
+        /// The transport (e.g. `smtp`, `relay`).
+        transport: String,
+    },
+    /// main.cf `relayhost`.
+    Relayhost,
+    /// Given directly as a next-hop.
+    Explicit,
+}
+
+/// The next-hop string the SMTP client receives, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Route {
+    /// The recipient address.
+    pub recipient: String,
+    /// The next-hop string (may list several destinations separated by commas/space).
+    pub nexthop: String,
+    /// Where it came from.
+    pub source: RouteSource,
+    /// Transport keys tried, in order, with whether they were found.
+    pub transport_lookups: Vec<(String, bool)>,
+    /// A non-SMTP transport took the mail (e.g. `error:`, `local:`): no TLS decision.
+    pub non_smtp_transport: Option<String>,
+}
+
+/// `transport_maps` lookup order for `user@domain`: the address, the domain, then `.parent`
+/// keys (transport_maps is not in `parent_domain_matches_subdomains`), then `*`.
+fn transport_keys(recipient: &str, domain: &str) -> Vec<String> {
+    let mut keys = vec![recipient.to_string(), domain.to_string()];
+    let mut rest = domain;
+    while let Some(pos) = rest.get(1..).and_then(|r| r.find('.')) {
+        rest = &rest[pos + 1..];
+        keys.push(rest.to_string());
+    }
+    keys.push("*".to_string());
+    keys
+}
+
+/// Derives the next-hop from the destination input, the transport table and relayhost.
+pub fn route(input: &DestinationInput, transport: &[TableEntry], relayhost: &str) -> Route {
+    let recipient = input.recipient();
+    let domain = match input {
+        DestinationInput::Nexthop { nexthop } => {
+            return Route { recipient, nexthop: nexthop.clone(), source: RouteSource::Explicit, transport_lookups: vec![], non_smtp_transport: None };
+        }
+        DestinationInput::Recipient { domain, .. } | DestinationInput::Domain { domain } => {
+            // trivial-rewrite strips a trailing dot from the recipient domain.
+            domain.strip_suffix('.').unwrap_or(domain).to_string()
+        }
+    };
+    let mut lookups = Vec::new();
+    if !transport.is_empty() {
+        for key in transport_keys(&recipient, &domain) {
+            let found = transport.iter().find(|e| e.key.to_lowercase() == key.to_lowercase());
+            lookups.push((key.clone(), found.is_some()));
+            if let Some(entry) = found {
+                let (service, next) = entry.value.split_once(':').unwrap_or((entry.value.as_str(), ""));
+                let service = if service.is_empty() { "smtp" } else { service };
+                let source = RouteSource::Transport { key: entry.key.clone(), line: entry.line, transport: service.to_string() };
+                let non_smtp = (!matches!(service, "smtp" | "relay" | "lmtp")).then(|| service.to_string());
+                let nexthop = if next.trim().is_empty() { domain.clone() } else { next.trim().to_string() };
+                return Route { recipient, nexthop, source, transport_lookups: lookups, non_smtp_transport: non_smtp };
+            }
+        }
+    }
+    if !relayhost.trim().is_empty() {
+        return Route { recipient, nexthop: relayhost.trim().to_string(), source: RouteSource::Relayhost, transport_lookups: lookups, non_smtp_transport: None };
+    }
+    Route { recipient, nexthop: domain, source: RouteSource::RecipientDomain, transport_lookups: lookups, non_smtp_transport: None }
+}
+
+/// Splits a next-hop list on commas and whitespace (`smtp_connect_inet()`).
+pub fn split_nexthops(nexthop: &str) -> Vec<String> {
+    nexthop.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn destination_forms() {
+        let d = parse_destination("[relay.example.net]:2525", true).unwrap();
+        assert_eq!((d.host.as_str(), d.port.as_deref(), d.bracketed, d.mx_lookup), ("relay.example.net", Some("2525"), true, false));
+        let d = parse_destination("relay.example.net:2525", true).unwrap();
+        assert!(d.mx_lookup && !d.bracketed);
+        let d = parse_destination("[ipv6:2001:db8::1]", true).unwrap();
+        assert_eq!(d.host, "2001:db8::1");
+        assert_eq!(d.port_number(), 25);
+        let d = parse_destination("[127.0.0.2]", true).unwrap();
+        assert_eq!(d.host, "127.0.0.2");
+    }
+
+    #[test]
+    fn bad_destinations_are_fatal_with_postfix_text() {
+        assert_eq!(
+            parse_destination("example.com.", true).unwrap_err(),
+            "valid hostname or network address required in server description: example.com."
+        );
+        assert_eq!(
+            parse_destination("[mx.example.net.]", true).unwrap_err(),
+            "valid hostname or network address required in server description: [mx.example.net.]"
+        );
+        assert!(parse_destination("[x", true).unwrap_err().starts_with("missing \"]\""));
+        assert!(parse_destination("host:25x", true).unwrap_err().starts_with("garbage after numerical service"));
+    }
+
+    #[test]
+    fn destination_input_kinds() {
+        assert!(matches!(DestinationInput::parse("<user@fastmail.fm>"), Some(DestinationInput::Recipient { .. })));
+        assert!(matches!(DestinationInput::parse("fastmail.fm"), Some(DestinationInput::Domain { .. })));
+        assert!(matches!(DestinationInput::parse("[relay]:587"), Some(DestinationInput::Nexthop { .. })));
+        assert!(matches!(DestinationInput::parse("smtp:relay.example.net"), Some(DestinationInput::Domain { .. })));
+        assert_eq!(DestinationInput::parse("  "), None);
+    }
+
+    #[test]
+    fn relayhost_replaces_the_recipient_domain() {
+        let input = DestinationInput::parse("user@example.com").unwrap();
+        let r = route(&input, &[], "[relay.example.net]:587");
+        assert_eq!(r.nexthop, "[relay.example.net]:587");
+        assert_eq!(r.source, RouteSource::Relayhost);
+        assert_eq!(route(&input, &[], "").nexthop, "example.com");
+    }
+
+    #[test]
+    fn nexthop_lists_split_on_commas_and_space() {
+        assert_eq!(split_nexthops("[a.example], [b.example] c"), ["[a.example]", "[b.example]", "c"]);
+    }
+}

@@ -1,0 +1,269 @@
+//! Oracle replay: turns one recorded expectation line (schema in `shared/oracle/README.md`)
+//! into a scenario built from its **inputs only**, explains it, and renders the prediction with
+//! exactly the field names and shapes of the recorded outputs, so the two can be compared
+//! field by field.
+//!
+//! The harness's base main.cf (compatibility level, CA file, loglevel, texthash tables, the
+//! daemon directory of the installation that recorded the case) is part of the documented
+//! inputs and is reproduced here.
+
+use crate::dns::{Dns, MxEntry};
+use crate::report::Report;
+use crate::scenario::{CaTrust, Probe, Scenario, ServedChain, ServerSetting};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// The CA files the `ca` input names, read from the oracle's `results/` folder.
+#[derive(Clone, Debug, Default)]
+pub struct CaFiles {
+    /// `ca.pem` contents.
+    pub ca: String,
+    /// `untrusted-ca.pem` contents.
+    pub untrusted: String,
+}
+
+fn s(v: &Value, key: &str) -> String {
+    v.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
+}
+
+/// The daemon directory of the installation that recorded `version` (Debian's package for
+/// 3.7.11, private `--postfix-prefix` builds otherwise; oracle README "Other Postfix versions").
+fn daemon_directory(version: &str) -> &'static str {
+    if version == "3.7.11" {
+        "/usr/lib/postfix/sbin"
+    } else {
+        "<postfix_prefix>/usr/libexec/postfix"
+    }
+}
+
+/// Builds the scenario of one expectation line.
+pub fn scenario_of(case: &Value, cas: &CaFiles) -> Scenario {
+    let version = s(case, "postfix_version");
+    let input = case.get("input").cloned().unwrap_or(Value::Null);
+    let finger = s(case, "mode") == "finger";
+    let legacy = crate::version::PostfixVersion::parse(&version).map(|v| !v.has_dotted_compatibility_levels()).unwrap_or(false);
+    let ca_name = input.get("ca").and_then(Value::as_str).map(str::to_string);
+
+    let mut main_cf: BTreeMap<String, String> = BTreeMap::new();
+    main_cf.insert("compatibility_level".into(), if legacy { "2".into() } else { "3.6".into() });
+    main_cf.insert("smtp_tls_security_level".into(), "may".into());
+    main_cf.insert("smtp_tls_loglevel".into(), "routine,certmatch".into());
+    main_cf.insert("smtp_tls_policy_maps".into(), "texthash:<policy_file>".into());
+    main_cf.insert("daemon_directory".into(), daemon_directory(&version).into());
+    main_cf.insert("smtp_tls_CAfile".into(), if ca_name.is_some() { "<ca.pem>".into() } else { String::new() });
+    if let Some(over) = input.get("main_cf").and_then(Value::as_object) {
+        for (k, v) in over {
+            main_cf.insert(k.clone(), v.as_str().unwrap_or_default().to_string());
+        }
+    }
+    let main_cf_text: String = main_cf.iter().map(|(k, v)| format!("{k} = {v}\n")).collect();
+
+    let mut ca_bundle = match ca_name.as_deref() {
+        Some("untrusted-ca.pem") => cas.untrusted.clone(),
+        Some(_) => cas.ca.clone(),
+        None => String::new(),
+    };
+    for extra in strings(input.get("ca_extra_pem")) {
+        ca_bundle.push_str(&extra);
+    }
+
+    let mut dns = Dns { complete: true, ..Dns::default() };
+    if let Some(mx) = input.get("mx").and_then(Value::as_object) {
+        for (domain, records) in mx {
+            let list = records
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|r| MxEntry { pref: r.get("pref").and_then(Value::as_u64).unwrap_or(10) as u16, host: s(r, "host") })
+                        .collect()
+                })
+                .unwrap_or_default();
+            dns.mx.insert(domain.to_lowercase(), list);
+        }
+    }
+    if let Some(a) = input.get("a").and_then(Value::as_object) {
+        for (host, ip) in a {
+            dns.addresses.insert(host.to_lowercase(), vec![ip.as_str().unwrap_or_default().to_string()]);
+        }
+    }
+
+    let default_chain = input.get("chain_pem").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| s(&input, "cert_pem"));
+    let mut certificates = vec![ServedChain { host: String::new(), pem: default_chain }];
+    if let Some(hc) = input.get("host_certs").and_then(Value::as_object) {
+        for (host, c) in hc {
+            let pem = c.get("chain_pem").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| s(c, "cert_pem"));
+            certificates.push(ServedChain { host: host.clone(), pem: pem.clone() });
+            let ip = s(c, "ip");
+            if !ip.is_empty() {
+                certificates.push(ServedChain { host: ip, pem });
+            }
+        }
+    }
+    let mut files = BTreeMap::new();
+    files.insert("<ca.pem>".to_string(), cas.ca.clone());
+    files.insert("<untrusted-ca.pem>".to_string(), cas.untrusted.clone());
+    if let Some(ints) = input.get("intermediates_pem").and_then(Value::as_object) {
+        for (name, pem) in ints {
+            files.insert(format!("<{name}.pem>"), pem.as_str().unwrap_or_default().to_string());
+        }
+    }
+    let mut servers = Vec::new();
+    if let Some(server) = input.get("server") {
+        let starttls = server.get("starttls").and_then(Value::as_bool).unwrap_or(true);
+        let anonymous = server.get("ciphers").and_then(Value::as_str).is_some_and(|c| c.contains("aNULL"));
+        servers.push(ServerSetting { host: String::new(), starttls, certificate: !anonymous });
+    }
+    let probe = if finger {
+        Probe::Finger { level: s(&input, "level"), matches: strings(input.get("match")), args: strings(input.get("args")) }
+    } else {
+        Probe::Smtp
+    };
+    Scenario {
+        postfix_version: version,
+        evaluated_at: case.get("observed_at").and_then(Value::as_str).map(str::to_string),
+        main_cf: main_cf_text,
+        policy_table: s(&input, "policy_table"),
+        transport_table: s(&input, "transport_table"),
+        destination: if finger { s(&input, "destination") } else { s(&input, "recipient") },
+        mx: String::new(),
+        addresses: String::new(),
+        certificates,
+        ca_trust: CaTrust::Bundle,
+        ca_bundle,
+        trust_anchor_files: files,
+        servers,
+        server_reply: "250 2.0.0 Ok: queued as ORACLE".into(),
+        probe,
+        dns: Some(dns),
+        policy_file: "<policy_file>".into(),
+    }
+}
+
+/// Renders a report with the field names and shapes of the expectations' `output`.
+pub fn predicted(report: &Report) -> Value {
+    let mut out = Map::new();
+    if let Some(run) = &report.finger {
+        let conn = run.connection.as_ref();
+        let tls: Vec<Value> = conn.and_then(|c| c.trust.map(|t| json!({"trust": t.as_str(), "peer": c.namaddr}))).into_iter().collect();
+        out.insert("tls".into(), Value::Array(tls));
+        out.insert("matched_peername".into(), json!(conn.and_then(|c| c.matched_peername.clone()).into_iter().collect::<Vec<_>>()));
+        out.insert("matched_fingerprint".into(), json!(conn.and_then(|c| c.matched_fingerprint.clone()).into_iter().collect::<Vec<_>>()));
+        out.insert("verify_failures".into(), json!(conn.and_then(|c| c.failure_line.clone()).into_iter().collect::<Vec<_>>()));
+        out.insert("certmatch".into(), certmatch(conn.into_iter()));
+        out.insert("smtp_client_equivalent".into(), json!(run.smtp_client_equivalent));
+        out.insert("warnings".into(), json!(run.warnings));
+        out.insert("errors".into(), json!(run.errors));
+        return Value::Object(out);
+    }
+    let Some(d) = &report.delivery else { return Value::Object(out) };
+    let conns: Vec<&crate::tls::session::Connection> = d.destinations.iter().flat_map(|r| r.hosts.iter()).filter_map(|h| h.connection.as_ref()).collect();
+    let tls: Vec<Value> = conns.iter().filter_map(|c| c.trust.map(|t| json!({"trust": t.as_str(), "peer": c.namaddr}))).collect();
+    out.insert("tls".into(), Value::Array(tls));
+    out.insert("matched_peername".into(), json!(conns.iter().filter_map(|c| c.matched_peername.clone()).collect::<Vec<_>>()));
+    out.insert("matched_fingerprint".into(), json!(conns.iter().filter_map(|c| c.matched_fingerprint.clone()).collect::<Vec<_>>()));
+    out.insert("verify_failures".into(), json!(conns.iter().filter_map(|c| c.failure_line.clone()).collect::<Vec<_>>()));
+    out.insert("certmatch".into(), certmatch(conns.iter().copied()));
+    let o = &d.outcome;
+    out.insert("status".into(), json!(o.status.as_str()));
+    out.insert("dsn".into(), json!(o.dsn));
+    out.insert("reason".into(), json!(o.reason));
+    out.insert("status_tls".into(), json!(o.status_tls));
+    out.insert("relay".into(), json!(o.relay));
+    let started = d.global_level.is_some();
+    out.insert("nexthop".into(), if started { json!(d.route.nexthop) } else { Value::Null });
+    let lookups: Vec<Value> = d
+        .lookups
+        .iter()
+        .map(|l| if l.search_aborted { json!({"key": l.key, "result": Value::Null, "search_aborted": true}) } else { json!({"key": l.key, "result": l.result}) })
+        .collect();
+    out.insert("policy_lookups".into(), Value::Array(lookups));
+    out.insert("global_level".into(), json!(d.global_level.map(|l| l.name())));
+    out.insert("effective_level".into(), json!(d.effective_level.map(|l| l.name())));
+    out.insert("warnings".into(), json!(d.warnings));
+    out.insert("errors".into(), json!(d.errors));
+    Value::Object(out)
+}
+
+fn certmatch<'a>(conns: impl Iterator<Item = &'a crate::tls::session::Connection>) -> Value {
+    let mut lines = Vec::new();
+    for c in conns {
+        for l in &c.certmatch {
+            lines.push(json!({"peer": l.peer, "source": l.source, "name": l.name, "matched": l.matched}));
+        }
+    }
+    Value::Array(lines)
+}
+
+/// Normalises values that differ between runs of the same Postfix (process ids).
+fn normalise(v: &Value) -> Value {
+    match v {
+        Value::String(s) => {
+            let mut out = String::new();
+            let mut rest = s.as_str();
+            while let Some(i) = rest.find(" pid ") {
+                out.push_str(&rest[..i + 5]);
+                rest = &rest[i + 5..];
+                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+                if digits > 0 || rest.starts_with("<pid>") {
+                    out.push_str("<pid>");
+                    rest = &rest[if digits > 0 { digits } else { 5 }..];
+                }
+            }
+            out.push_str(rest);
+            Value::String(out)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(normalise).collect()),
+        Value::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), normalise(v))).collect()),
+        other => other.clone(),
+    }
+}
+
+/// One field that differs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Difference {
+    /// Output field name.
+    pub field: String,
+    /// Recorded value.
+    pub observed: Value,
+    /// Predicted value.
+    pub predicted: Value,
+}
+
+/// Compares a prediction with the recorded output, field by field (every recorded field).
+pub fn compare(observed: &Value, predicted: &Value) -> Vec<Difference> {
+    let mut diffs = Vec::new();
+    let Some(obs) = observed.as_object() else { return diffs };
+    for (field, value) in obs {
+        let want = normalise(value);
+        let got = normalise(predicted.get(field).unwrap_or(&Value::Null));
+        if want != got {
+            diffs.push(Difference { field: field.clone(), observed: want, predicted: got });
+        }
+    }
+    diffs
+}
+
+/// Replays one expectation line: the prediction and the differences from what was recorded.
+pub fn replay(case: &Value, cas: &CaFiles) -> (Value, Vec<Difference>) {
+    let scenario = scenario_of(case, cas);
+    let report = crate::explain::explain_without_fixes(&scenario);
+    let prediction = predicted(&report);
+    let diffs = case.get("output").map(|o| compare(o, &prediction)).unwrap_or_default();
+    (prediction, diffs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pids_are_normalised() {
+        let a = json!(["process /x/smtp pid 28589 exit status 1"]);
+        let b = json!(["process /x/smtp pid <pid> exit status 1"]);
+        assert_eq!(normalise(&a), normalise(&b));
+    }
+}

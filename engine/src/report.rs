@@ -1,0 +1,120 @@
+//! The report: the contract between the engine and every renderer (page, CLI, JS API).
+//!
+//! Its core is the [`Trace`](crate::trace::Step) — the ordered steps of Postfix's decision,
+//! each with its inputs, the rule applied (and the versions it holds for) and its outcome.
+//! Renderers walk the trace; nothing downstream re-decides.
+
+use crate::cert::Certificate;
+use crate::config::Setting;
+use crate::delivery::{Delivery, Outcome};
+use crate::diag::Diagnostic;
+use crate::finger::FingerRun;
+use crate::fixes::Fix;
+use crate::logs::LogLine;
+use crate::trace::Step;
+use crate::version::Era;
+use serde::{Deserialize, Serialize};
+
+/// Schema version of the report JSON; bumped on incompatible changes.
+pub const REPORT_SCHEMA: u32 = 1;
+
+/// The short answer shown first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// `sent`, `deferred`, `bounced`, `timeout`, or for posttls-finger the mapped decision.
+    pub status: String,
+    /// Whether the mail would be delivered.
+    pub delivered: bool,
+    /// One sentence, English.
+    pub headline: String,
+    /// The step that decided it (index into the trace).
+    pub deciding_step: Option<usize>,
+    /// Stable code for the failing stage: `policy-syntax`, `no-starttls`, `handshake`,
+    /// `chain-trust`, `name-match`, `fingerprint`, `dane`, `config`, `dns`, or `none`.
+    pub stage: String,
+}
+
+/// A certificate as the report shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateView {
+    /// Which input it came from (host it belongs to, empty = every host).
+    pub host: String,
+    /// Position in that chain (0 = leaf).
+    pub index: usize,
+    /// Subject.
+    pub subject: String,
+    /// Issuer.
+    pub issuer: String,
+    /// dNSName SANs.
+    pub dns_names: Vec<String>,
+    /// iPAddress SANs.
+    pub ip_addresses: Vec<String>,
+    /// Subject CNs.
+    pub common_names: Vec<String>,
+    /// Validity start.
+    pub not_before: String,
+    /// Validity end.
+    pub not_after: String,
+    /// Self-signed.
+    pub self_signed: bool,
+    /// CA certificate.
+    pub is_ca: bool,
+    /// Certificate fingerprints (md5, sha1, sha256, sha512).
+    pub cert_fingerprints: crate::cert::fingerprint::DigestSet,
+    /// Public-key fingerprints.
+    pub pkey_fingerprints: crate::cert::fingerprint::DigestSet,
+}
+
+impl CertificateView {
+    /// The view of a parsed certificate.
+    pub fn of(cert: &Certificate, host: &str, index: usize) -> Self {
+        CertificateView {
+            host: host.to_string(),
+            index,
+            subject: cert.subject.clone(),
+            issuer: cert.issuer.clone(),
+            dns_names: cert.dns_sans.iter().map(|s| s.name.clone()).collect(),
+            ip_addresses: cert.ip_sans.iter().map(|s| s.text.clone()).collect(),
+            common_names: cert.subject_cns.clone(),
+            not_before: cert.not_before_text.clone(),
+            not_after: cert.not_after_text.clone(),
+            self_signed: cert.self_signed,
+            is_ca: cert.is_ca,
+            cert_fingerprints: cert.fingerprints.cert.clone(),
+            pkey_fingerprints: cert.fingerprints.pkey.clone(),
+        }
+    }
+}
+
+/// The full result of an explanation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    /// [`REPORT_SCHEMA`].
+    pub schema: u32,
+    /// The Postfix version evaluated.
+    pub postfix_version: String,
+    /// Its era.
+    pub era: Era,
+    /// The evaluation time used for certificate dates.
+    pub evaluated_at: Option<String>,
+    /// The short answer.
+    pub verdict: Verdict,
+    /// The decision, step by step.
+    pub trace: Vec<Step>,
+    /// Input problems, with positions.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Certificates that were read.
+    pub certificates: Vec<CertificateView>,
+    /// The TLS settings in force, with their sources.
+    pub settings: Vec<Setting>,
+    /// smtp(8)'s delivery (smtp mode).
+    pub delivery: Option<Delivery>,
+    /// posttls-finger's run (finger mode).
+    pub finger: Option<FingerRun>,
+    /// Status line (smtp mode).
+    pub outcome: Option<Outcome>,
+    /// Predicted log lines, in order.
+    pub log: Vec<LogLine>,
+    /// Policy changes that would make it pass, verified by re-running the engine.
+    pub fixes: Vec<Fix>,
+}

@@ -1,0 +1,434 @@
+//! One TLS connection to one server address: STARTTLS, the handshake, verification, the peer
+//! status flags Postfix derives from it, the summary word, and what the client then does.
+
+use super::verify::{self, Event, ForcedFailure, TrustBasis, Verification};
+use crate::cert::chain::X509Error;
+use crate::cert::fingerprint::DigestAlg;
+use crate::cert::Certificate;
+use crate::logs::{LogLevel, LogLine, Verbosity};
+use crate::names::legacy::CertMatchLine;
+use crate::names::reference::ReferenceId;
+use crate::policy::level::SecurityLevel;
+use crate::version::{Era, PostfixVersion};
+use serde::{Deserialize, Serialize};
+
+/// What the server does, as far as TLS is concerned.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerBehaviour {
+    /// Offers STARTTLS in its EHLO reply.
+    pub starttls: bool,
+    /// Presents a certificate; `false` models an anonymous-cipher-only server.
+    pub certificate: bool,
+}
+
+impl Default for ServerBehaviour {
+    fn default() -> Self {
+        ServerBehaviour { starttls: true, certificate: true }
+    }
+}
+
+/// The word in "… TLS connection established …".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TrustWord {
+    /// No certificate at all (3.0+).
+    Anonymous,
+    /// Certificate not trusted (or, 3.6–3.10.3, trusted but mismatched).
+    Untrusted,
+    /// Chain trusted, certificate not matched (or matched at half-dane).
+    Trusted,
+    /// Trusted and matched.
+    Verified,
+}
+
+impl TrustWord {
+    /// The word as logged.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrustWord::Anonymous => "Anonymous",
+            TrustWord::Untrusted => "Untrusted",
+            TrustWord::Trusted => "Trusted",
+            TrustWord::Verified => "Verified",
+        }
+    }
+}
+
+/// Postfix's peer status bits (`TLS_CERT_FLAG_*`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerFlags {
+    /// The server presented a certificate.
+    pub present: bool,
+    /// The chain verified (or a fingerprint / DANE-EE match).
+    pub trusted: bool,
+    /// The certificate matched the policy (names, digests, TLSA).
+    pub matched: bool,
+    /// Trusted and matched and not half-dane: logged "Verified".
+    pub secured: bool,
+}
+
+/// How the TLS part of the connection went.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Handshake {
+    /// TLS was not attempted (level none).
+    NotAttempted,
+    /// The server did not offer STARTTLS.
+    NotOffered,
+    /// The handshake or its set-up failed.
+    Failed {
+        /// Why, in words.
+        why: String,
+    },
+    /// A TLS session exists.
+    Established,
+}
+
+/// What the SMTP client does after the TLS step on this connection.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ConnectionOutcome {
+    /// Continues and delivers over this connection (encrypted or not).
+    Deliver {
+        /// Whether the delivery is over TLS.
+        tls: bool,
+    },
+    /// Gives up on this server (`smtp_site_fail`/`smtp_misc_fail`): try the next, or defer.
+    Fail {
+        /// Enhanced status code.
+        dsn: String,
+        /// Reason text.
+        reason: String,
+    },
+}
+
+/// Everything that happened on one connection.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Connection {
+    /// The server host name (MX name or next-hop).
+    pub host: String,
+    /// The address connected to.
+    pub address: String,
+    /// The TCP port.
+    pub port: u16,
+    /// `host[address]:port` lower-cased, as the TLS library logs it (summary, failures).
+    pub namaddr: String,
+    /// `host[address]:port` as the SMTP client writes it (relay=, certificate detail lines).
+    pub server_namaddr: String,
+    /// The security level in force for this connection.
+    pub level: SecurityLevel,
+    /// STARTTLS and handshake.
+    pub handshake: Handshake,
+    /// Verification details, when a certificate was presented.
+    pub verification: Option<Verification>,
+    /// Peer status bits.
+    pub flags: PeerFlags,
+    /// The summary word, when a TLS session exists.
+    pub trust: Option<TrustWord>,
+    /// `… certificate verification failed for …` line, when Postfix logs one.
+    pub failure_line: Option<String>,
+    /// `matched peername:` (3.6+), when logged.
+    pub matched_peername: Option<String>,
+    /// The fingerprint that matched, as Postfix logs it.
+    pub matched_fingerprint: Option<String>,
+    /// ≤3.5 certmatch lines.
+    pub certmatch: Vec<CertMatchLine>,
+    /// Warnings logged on this connection (complete texts).
+    pub warnings: Vec<String>,
+    /// Errors logged on this connection (complete texts, e.g. `SSL_connect error …`).
+    pub errors: Vec<String>,
+    /// What the client does next.
+    pub outcome: ConnectionOutcome,
+    /// Log lines in order.
+    pub log: Vec<LogLine>,
+}
+
+/// Inputs for one connection.
+pub struct ConnectionRequest<'a> {
+    /// Postfix version.
+    pub version: &'a PostfixVersion,
+    /// `smtp` or `posttls-finger`.
+    pub program: &'a str,
+    /// Effective level.
+    pub level: SecurityLevel,
+    /// Server host name.
+    pub host: &'a str,
+    /// Address.
+    pub address: &'a str,
+    /// Port.
+    pub port: u16,
+    /// What the server does.
+    pub server: &'a ServerBehaviour,
+    /// What the server sends, leaf first.
+    pub served: &'a [Certificate],
+    /// What the client trusts.
+    pub trust: &'a TrustBasis,
+    /// Evaluation time.
+    pub at: Option<i64>,
+    /// `smtp_tls_scert_verifydepth`.
+    pub max_depth: usize,
+    /// Reference identifiers (verify/secure).
+    pub refs: &'a [ReferenceId],
+    /// `tls_wildcard_matches_multiple_labels`.
+    pub multi_label: bool,
+    /// Fingerprint values (fingerprint level).
+    pub fingerprints: Option<&'a [String]>,
+    /// The digest used for fingerprint matching.
+    pub match_digest: DigestAlg,
+    /// The digest used for the logged `fingerprint=` values.
+    pub log_digest: DigestAlg,
+    /// Trust anchors (tafile).
+    pub trust_anchors: Option<&'a [Certificate]>,
+    /// Cipher grade in force (validated at connection time).
+    pub cipher_grade: &'a str,
+    /// `policy_failure` from MTA-STS.
+    pub external_failure: Option<&'a str>,
+}
+
+/// The `NAMADDR: ` error text of a kept verification error (`tls_log_verify_error()`).
+pub fn failure_text(event: &Event, namaddr: &str, forced: Option<&ForcedFailure>) -> String {
+    if let Some(ForcedFailure::ExternalPolicy { failure }) = forced {
+        return format!("certificate verification failed for {namaddr}: external policy failure ({failure})");
+    }
+    let purpose = if event.depth > 0 { "CA" } else { "server" };
+    match event.error {
+        X509Error::CertUntrusted => format!("certificate verification failed for {namaddr}: not trusted by local or TLSA policy"),
+        X509Error::DepthZeroSelfSignedCert => format!("certificate verification failed for {namaddr}: self-signed certificate"),
+        X509Error::UnableToGetIssuerCertLocally | X509Error::SelfSignedCertInChain => {
+            format!("certificate verification failed for {namaddr}: untrusted issuer {}", crate::logs::printable(&event.issuer))
+        }
+        X509Error::CertNotYetValid => format!("{purpose} certificate verification failed for {namaddr}: certificate not yet valid"),
+        X509Error::CertHasExpired => format!("{purpose} certificate verification failed for {namaddr}: certificate has expired"),
+        X509Error::InvalidPurpose => {
+            format!("certificate verification failed for {namaddr}: not designated for use as a {purpose} certificate")
+        }
+        X509Error::CertChainTooLong => format!(
+            "certificate verification failed for {namaddr}: certificate chain longer than limit({})",
+            event.depth.saturating_sub(1)
+        ),
+        other => format!("{purpose} certificate verification failed for {namaddr}: num={}:{}", other.code(), other.openssl_text()),
+    }
+}
+
+/// Valid cipher grade names (`tls_cipher_grade_table`).
+fn valid_grade(grade: &str) -> bool {
+    ["high", "medium", "low", "export", "null"].iter().any(|g| g.eq_ignore_ascii_case(grade))
+}
+
+/// Simulates the connection.
+pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
+    let server_namaddr = format!("{}[{}]:{}", req.host, req.address, req.port);
+    // tls_alloc_sess_context() lower-cases the name it logs with.
+    let namaddr = server_namaddr.to_lowercase();
+    let mut c = Connection {
+        host: req.host.to_string(),
+        address: req.address.to_string(),
+        port: req.port,
+        namaddr: namaddr.clone(),
+        server_namaddr: server_namaddr.clone(),
+        level: req.level,
+        handshake: Handshake::NotAttempted,
+        verification: None,
+        flags: PeerFlags::default(),
+        trust: None,
+        failure_line: None,
+        matched_peername: None,
+        matched_fingerprint: None,
+        certmatch: Vec::new(),
+        warnings: Vec::new(),
+        errors: Vec::new(),
+        outcome: ConnectionOutcome::Deliver { tls: false },
+        log: Vec::new(),
+    };
+    let p = req.program;
+    if req.level == SecurityLevel::None {
+        return c;
+    }
+    if !req.server.starttls {
+        c.handshake = Handshake::NotOffered;
+        if req.level.requires_tls() {
+            let host = format!("{}[{}]", req.host, req.address);
+            c.outcome = ConnectionOutcome::Fail { dsn: "4.7.4".into(), reason: format!("TLS is required, but was not offered by host {host}") };
+        }
+        return c;
+    }
+    if !valid_grade(req.cipher_grade) {
+        let w = format!("{namaddr}: invalid cipher grade: \"{}\"", req.cipher_grade);
+        c.warnings.push(w.clone());
+        c.log.push(LogLine::new(p, LogLevel::Warning, Verbosity::Always, w));
+        return handshake_failed(c, "invalid cipher grade");
+    }
+    if !req.server.certificate && req.level.must_match() {
+        // Must-match levels exclude anonymous ciphers: no common cipher, the server hangs up.
+        let e = format!("SSL_connect error to {server_namaddr}: lost connection");
+        c.errors.push(e.clone());
+        c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, e));
+        return handshake_failed(c, "anonymous-only server at a level that needs a certificate");
+    }
+    c.handshake = Handshake::Established;
+
+    if req.server.certificate && !req.served.is_empty() {
+        let vreq = verify::Request {
+            version: req.version,
+            level: req.level,
+            served: req.served,
+            trust: req.trust,
+            at: req.at,
+            max_depth: req.max_depth,
+            refs: req.refs,
+            multi_label: req.multi_label,
+            fingerprints: req.fingerprints.map(|f| (f, req.match_digest)),
+            trust_anchors: req.trust_anchors,
+            external_failure: req.external_failure,
+        };
+        let v = verify::verify(&vreq);
+        apply_verification(&mut c, req, v);
+    }
+    c.trust = Some(trust_word(&c.flags, req.version));
+    if let Some(word) = c.trust {
+        c.log.push(LogLine::new(
+            p,
+            LogLevel::Info,
+            Verbosity::Summary,
+            format!("{} TLS connection established to {namaddr}: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)", word.as_str()),
+        ));
+    }
+    if !c.flags.present && req.level.must_match() {
+        c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, "Server is anonymous"));
+    }
+    let must_trust_reason = req.version.has_not_trusted_reason() && req.level.must_trust() && !c.flags.trusted;
+    if must_trust_reason {
+        c.outcome = ConnectionOutcome::Fail { dsn: "4.7.5".into(), reason: "Server certificate not trusted".into() };
+    } else if req.level.must_match() && !c.flags.matched {
+        c.outcome = ConnectionOutcome::Fail { dsn: "4.7.5".into(), reason: "Server certificate not verified".into() };
+    } else {
+        c.outcome = ConnectionOutcome::Deliver { tls: true };
+    }
+    c
+}
+
+fn handshake_failed(mut c: Connection, why: &str) -> Connection {
+    c.handshake = Handshake::Failed { why: why.to_string() };
+    c.outcome = ConnectionOutcome::Fail { dsn: "4.7.5".into(), reason: "Cannot start TLS: handshake failure".into() };
+    c
+}
+
+/// Derives flags, log lines and failure text from verification (`verify_x509()` 3.6+,
+/// `verify_extract_print()` + `verify_extract_name()` ≤3.5).
+fn apply_verification(c: &mut Connection, req: &ConnectionRequest<'_>, v: Verification) {
+    let p = req.program;
+    let namaddr = c.namaddr.clone();
+    let leaf = &req.served[0];
+    c.flags.present = true;
+    let era = req.version.era();
+    for w in &v.warnings {
+        let text = format!("{namaddr}: {w}");
+        c.warnings.push(text.clone());
+        c.log.push(LogLine::new(p, LogLevel::Warning, Verbosity::Always, text));
+    }
+    if era == Era::Legacy {
+        if v.ee_matched {
+            c.flags.trusted = true;
+            c.flags.matched = true;
+        }
+        if v.verify_ok {
+            c.flags.trusted = true;
+        }
+        if let Some((depth, digest)) = &v.served_anchor {
+            let line = format!("{namaddr}: depth={depth} matched trust anchor certificate sha512 digest {digest}");
+            c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, line));
+            c.matched_fingerprint = Some(digest.clone());
+        }
+        if let Some(fp) = &v.fingerprint {
+            if let Some(line) = &fp.legacy_line {
+                c.matched_fingerprint = fp.matched.clone();
+                c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, format!("{namaddr}: {line}")));
+            }
+        }
+        if let Some(names) = &v.legacy_names {
+            for w in &names.warnings {
+                let text = format!("tls_dns_name: {namaddr}: {}", w.text);
+                c.warnings.push(text.clone());
+                c.log.push(LogLine::new(p, LogLevel::Warning, Verbosity::Certmatch, text));
+            }
+            let has_san = names.lines.iter().any(|l| l.source == "subjectAltName");
+            for line in &names.lines {
+                // SAN lines and the no-SAN CN line use the client's name; the superseded-CN line
+                // uses the TLS library's lower-cased one.
+                let peer = if line.source == "CommonName" && has_san { namaddr.clone() } else { c.server_namaddr.clone() };
+                let text = if line.source == "CommonName" {
+                    format!("{peer} {}CommonName {}", if line.matched { "Matched " } else { "" }, line.name)
+                } else {
+                    format!("{peer}: {}subjectAltName: {}", if line.matched { "Matched " } else { "" }, line.name)
+                };
+                c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, text));
+                c.certmatch.push(CertMatchLine { peer, ..line.clone() });
+            }
+            if !c.flags.matched && c.flags.trusted && req.level.must_trust() && names.check.matched() {
+                c.flags.matched = true;
+            }
+        }
+        c.flags.secured = c.flags.present && c.flags.trusted && c.flags.matched && req.level != SecurityLevel::HalfDane;
+        let logs_untrusted = req.level.must_trust();
+        if !c.flags.trusted && logs_untrusted {
+            if let Some(ev) = &v.reported {
+                let line = failure_text(ev, &namaddr, v.forced.as_ref());
+                c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, line.clone()));
+                c.failure_line = Some(line);
+            }
+        }
+    } else {
+        let reported = v.reported.as_ref().map(|e| e.error);
+        if v.verify_ok {
+            c.flags.trusted = true;
+            if req.level.must_match() {
+                c.flags.matched = true;
+                c.flags.secured = req.level != SecurityLevel::HalfDane;
+                if let Some(peer) = v.names.as_ref().and_then(|n| n.peername.clone()) {
+                    c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, format!("{namaddr}: matched peername: {peer}")));
+                    c.matched_peername = Some(peer);
+                }
+                if let Some(fp) = v.fingerprint.as_ref().and_then(|f| f.matched.clone()) {
+                    c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, format!("{namaddr}: Matched fingerprint: {fp}")));
+                    c.matched_fingerprint = Some(fp);
+                }
+            }
+        } else if era == Era::OpenSsl && req.level.must_match() && reported == Some(X509Error::HostnameMismatch) {
+            c.flags.trusted = true;
+        }
+        if !c.flags.matched && req.level.must_match() {
+            if let Some(ev) = &v.reported {
+                let line = failure_text(ev, &namaddr, v.forced.as_ref());
+                c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, line.clone()));
+                c.failure_line = Some(line);
+            }
+        }
+    }
+    c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, peer_cert_line(c, req, leaf)));
+    c.verification = Some(v);
+}
+
+/// `NAMADDR: subject_CN=…, issuer_CN=…, fingerprint=…, pkey_fingerprint=…` (3.9+:
+/// `issuer=…, cert fingerprint=…, pkey fingerprint=…`).
+fn peer_cert_line(c: &Connection, req: &ConnectionRequest<'_>, leaf: &Certificate) -> String {
+    let subject_cn = leaf.subject_cns.first().cloned().or_else(|| c.matched_peername.clone()).unwrap_or_default();
+    let issuer = leaf.issuer_cn.clone().or_else(|| leaf.issuer_org.clone()).unwrap_or_default();
+    let cert_fp = leaf.fingerprints.cert.get(req.log_digest).to_string();
+    let pkey_fp = leaf.fingerprints.pkey.get(req.log_digest).to_string();
+    if req.version.logs_issuer_and_cert_fingerprint() {
+        format!("{}: subject_CN={subject_cn}, issuer={issuer}, cert fingerprint={cert_fp}, pkey fingerprint={pkey_fp}", c.server_namaddr)
+    } else {
+        format!("{}: subject_CN={subject_cn}, issuer_CN={issuer}, fingerprint={cert_fp}, pkey_fingerprint={pkey_fp}", c.server_namaddr)
+    }
+}
+
+/// The summary word (`tls_log_summary()`; 2.x: MATCHED/TRUSTED, no "Anonymous").
+pub fn trust_word(flags: &PeerFlags, version: &PostfixVersion) -> TrustWord {
+    if !flags.present && version.logs_anonymous() {
+        TrustWord::Anonymous
+    } else if flags.secured || (!version.logs_anonymous() && flags.matched) {
+        TrustWord::Verified
+    } else if flags.trusted {
+        TrustWord::Trusted
+    } else {
+        TrustWord::Untrusted
+    }
+}
