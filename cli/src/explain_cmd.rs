@@ -1,0 +1,31 @@
+//! `peername explain`: exit 0 delivered, 1 deferred/bounced, 2 bad input.
+
+use crate::args::ExplainArgs;
+use crate::inputs;
+use crate::render;
+use crate::style::Style;
+use peername_engine::diag::Severity;
+
+/// Runs the command.
+pub fn run(a: ExplainArgs) -> Result<u8, Vec<String>> {
+    let scenario = inputs::scenario(&a, &inputs::now_rfc3339())?;
+    let report = peername_engine::explain(&scenario);
+    let blocking: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error && matches!(d.code.as_str(), "destination.empty" | "scenario.bad-version"))
+        .map(|d| d.message.clone())
+        .collect();
+    if !blocking.is_empty() {
+        return Err(blocking);
+    }
+    if a.json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(j) => println!("{j}"),
+            Err(e) => return Err(vec![format!("cannot render JSON: {e}")]),
+        }
+    } else {
+        print!("{}", render::report::render(&report, &Style::new(a.color)));
+    }
+    Ok(if report.verdict.delivered { 0 } else { 1 })
+}

@@ -1,0 +1,38 @@
+//! Diagnostics in rustc/miette style: code, message, `--> file:line:col`, the source line and
+//! a caret under the exact bytes, then Postfix's own warning and a hint.
+
+use crate::style::Style;
+use peername_engine::diag::{Diagnostic, Severity};
+
+/// Renders one diagnostic. `line_text` is the source line it points into, when known.
+pub fn render(d: &Diagnostic, file: &str, line_text: Option<&str>, style: &Style) -> String {
+    let (label, paint): (&str, fn(&Style, &str) -> String) = match d.severity {
+        Severity::Error => ("error", Style::red),
+        Severity::Warning => ("warning", Style::yellow),
+        Severity::Info => ("note", Style::blue),
+    };
+    let mut out = format!("{}: {}\n", paint(style, &format!("{label}[{}]", d.code)), style.bold(&d.message));
+    let (line, column) = d.position.map(|p| (p.line, p.column)).unwrap_or((0, 0));
+    if line > 0 {
+        out.push_str(&format!("  {} {file}:{line}:{column}\n", style.blue("-->")));
+    } else {
+        out.push_str(&format!("  {} {file}\n", style.blue("-->")));
+    }
+    if let (Some(text), true) = (line_text, line > 0) {
+        let gutter = " ".repeat(line.to_string().len());
+        let width = d.span.map(|s| s.end.saturating_sub(s.start)).unwrap_or(1).max(1);
+        let visible: String = text.chars().map(|c| if c.is_control() { '?' } else { c }).collect();
+        let prefix: String = visible.chars().take(column.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+        let carets = "^".repeat(width.min(visible.chars().count().saturating_sub(column.saturating_sub(1)).max(1)));
+        out.push_str(&format!("{gutter} {}\n", style.blue("|")));
+        out.push_str(&format!("{} {} {visible}\n", style.blue(&line.to_string()), style.blue("|")));
+        out.push_str(&format!("{gutter} {} {prefix}{}\n", style.blue("|"), paint(style, &carets)));
+    }
+    if let Some(w) = d.params.get("postfix_warning") {
+        out.push_str(&format!("  {} postfix logs: warning: {w}\n", style.blue("=")));
+    }
+    if let Some(h) = &d.hint {
+        out.push_str(&format!("  {} help: {h}\n", style.blue("=")));
+    }
+    out
+}

@@ -1,0 +1,4 @@
+//! Text renderings of engine results.
+
+pub mod diagnostic;
+pub mod report;

@@ -1,0 +1,60 @@
+//! `peername replay`: predictions for oracle expectation lines, from their inputs only.
+
+use crate::args::ReplayArgs;
+use crate::inputs::read_text;
+use peername_engine::replay::{predicted, scenario_of, CaFiles, compare};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+fn find_ca_dir(a: &ReplayArgs) -> Result<PathBuf, String> {
+    if let Some(d) = &a.ca_dir {
+        return Ok(d.clone());
+    }
+    let own = a.file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let own = if own.as_os_str().is_empty() { PathBuf::from(".") } else { own };
+    for dir in [own.clone(), own.join("..")] {
+        if dir.join("ca.pem").exists() {
+            return Ok(dir);
+        }
+    }
+    Err(format!("ca.pem not found next to {} or in its parent folder: give --ca-dir", a.file.display()))
+}
+
+/// Runs the command.
+pub fn run(a: ReplayArgs) -> Result<u8, Vec<String>> {
+    let text = read_text(&a.file).map_err(|e| vec![e])?;
+    let dir = find_ca_dir(&a).map_err(|e| vec![e])?;
+    let cas = CaFiles {
+        ca: read_text(&dir.join("ca.pem")).map_err(|e| vec![e])?,
+        untrusted: read_text(&dir.join("untrusted-ca.pem")).unwrap_or_default(),
+    };
+    let (mut agree, mut disagree) = (0usize, 0usize);
+    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let case: Value = serde_json::from_str(line).map_err(|e| vec![format!("{}:{}: not JSON: {e}", a.file.display(), n + 1)])?;
+        let id = case.get("id").cloned().unwrap_or(Value::Null);
+        // Only the inputs are read; the recorded output is used by --compare alone.
+        let inputs_only = json!({"id": id, "mode": case.get("mode"), "postfix_version": case.get("postfix_version"),
+                                 "observed_at": case.get("observed_at"), "input": case.get("input")});
+        let report = peername_engine::explain::explain_without_fixes(&scenario_of(&inputs_only, &cas));
+        let prediction = predicted(&report);
+        if a.compare {
+            let diffs = case.get("output").map(|o| compare(o, &prediction)).unwrap_or_default();
+            if diffs.is_empty() {
+                agree += 1;
+                println!("{}", json!({"id": id, "agree": true}));
+            } else {
+                disagree += 1;
+                let fields: Vec<Value> = diffs.iter().map(|d| json!({"field": d.field, "observed": d.observed, "predicted": d.predicted})).collect();
+                println!("{}", json!({"id": id, "agree": false, "differences": fields}));
+            }
+        } else {
+            println!("{}", json!({"id": id, "predicted": prediction}));
+        }
+    }
+    if a.compare {
+        let total = agree + disagree;
+        eprintln!("replay: {agree} of {total} cases agree with the recorded Postfix output ({disagree} differ)");
+        return Ok(if disagree == 0 { 0 } else { 1 });
+    }
+    Ok(0)
+}
