@@ -15,6 +15,7 @@ pub mod finger;
 pub mod fixes;
 pub mod input;
 pub mod lint;
+pub mod logread;
 pub mod logs;
 pub mod names;
 pub mod nexthop;
