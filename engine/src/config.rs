@@ -87,7 +87,8 @@ impl Settings {
         for (name, value) in overrides {
             values.insert(name.clone(), Setting { name: name.clone(), value: value.clone(), source: SettingSource::Override });
         }
-        for p in &main_cf.params {
+        // Only main.cf settings: pasted master.cf `-o` lines apply to one service, not to all.
+        for p in main_cf.params.iter().filter(|p| p.origin == crate::input::maincf::ParamOrigin::MainCf) {
             if !overrides.contains_key(&p.name) {
                 let value = main_cf.expand(&p.value);
                 values.insert(
@@ -211,6 +212,12 @@ mod tests {
         assert_eq!(settings("compatibility_level = 3.11", "3.11.6").get("smtp_tls_security_level"), "may");
         assert_eq!(settings("compatibility_level = 3.6", "3.11.6").get("smtp_tls_security_level"), "");
         assert_eq!(settings("", "3.7.11").get("smtp_tls_security_level"), "");
+    }
+
+    #[test]
+    fn master_cf_overrides_do_not_change_main_cf_settings() {
+        let s = settings("smtp_tls_security_level = may\n  -o smtp_tls_security_level=encrypt\n", "3.7.11");
+        assert_eq!(s.get("smtp_tls_security_level"), "may");
     }
 
     #[test]
