@@ -1,0 +1,205 @@
+//! Certificate and public-key fingerprints, spelled exactly as Postfix logs and compares them.
+//!
+//! Postfix's fingerprint level and its `subject_CN=…, fingerprint=…, pkey_fingerprint=…` log
+//! line use the digest (`smtp_tls_fingerprint_digest`: md5 up to 3.5, sha256 from 3.6 with
+//! compatibility_level ≥ 3.6) of the DER certificate and of the DER SubjectPublicKeyInfo,
+//! written as uppercase hex byte pairs joined by `:`. All four digests Postfix accepts are
+//! computed up front so the page can show whichever the scenario uses.
+
+use md5::Md5;
+use serde::{Deserialize, Serialize};
+use sha1::Sha1;
+use sha2::{Digest, Sha256, Sha512};
+
+/// A digest Postfix accepts for `smtp_tls_fingerprint_digest` (and posttls-finger `-d`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DigestAlg {
+    /// MD5, the default up to Postfix 3.5.
+    Md5,
+    /// SHA-1, posttls-finger's default up to 3.5.
+    Sha1,
+    /// SHA-256, the default from 3.6 with compatibility_level ≥ 3.6.
+    Sha256,
+    /// SHA-512.
+    Sha512,
+}
+
+impl DigestAlg {
+    /// All digests, in the order the page lists them.
+    pub const ALL: [DigestAlg; 4] = [DigestAlg::Md5, DigestAlg::Sha1, DigestAlg::Sha256, DigestAlg::Sha512];
+
+    /// Parses a main.cf value (`md5`, `SHA256`…), case-insensitively; `None` for digests
+    /// peername does not model (Postfix would accept any digest OpenSSL knows).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "md5" => Some(DigestAlg::Md5),
+            "sha1" => Some(DigestAlg::Sha1),
+            "sha256" => Some(DigestAlg::Sha256),
+            "sha512" => Some(DigestAlg::Sha512),
+            _ => None,
+        }
+    }
+
+    /// The main.cf spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            DigestAlg::Md5 => "md5",
+            DigestAlg::Sha1 => "sha1",
+            DigestAlg::Sha256 => "sha256",
+            DigestAlg::Sha512 => "sha512",
+        }
+    }
+
+    /// Digest length in bytes (a fingerprint of another length can never match).
+    pub fn output_len(self) -> usize {
+        match self {
+            DigestAlg::Md5 => 16,
+            DigestAlg::Sha1 => 20,
+            DigestAlg::Sha256 => 32,
+            DigestAlg::Sha512 => 64,
+        }
+    }
+}
+
+/// Hashes `bytes` with `alg`.
+pub fn digest(alg: DigestAlg, bytes: &[u8]) -> Vec<u8> {
+    match alg {
+        DigestAlg::Md5 => Md5::digest(bytes).to_vec(),
+        DigestAlg::Sha1 => Sha1::digest(bytes).to_vec(),
+        DigestAlg::Sha256 => Sha256::digest(bytes).to_vec(),
+        DigestAlg::Sha512 => Sha512::digest(bytes).to_vec(),
+    }
+}
+
+/// Postfix's fingerprint spelling: uppercase hex pairs joined by `:` (`D8:F5:7E:…`).
+pub fn colon_hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut s = String::with_capacity(bytes.len() * 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            s.push(':');
+        }
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    s
+}
+
+/// One object's fingerprint under every digest, in Postfix's spelling.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DigestSet {
+    /// MD5 fingerprint.
+    pub md5: String,
+    /// SHA-1 fingerprint.
+    pub sha1: String,
+    /// SHA-256 fingerprint.
+    pub sha256: String,
+    /// SHA-512 fingerprint.
+    pub sha512: String,
+}
+
+impl DigestSet {
+    /// Fingerprints of `bytes` under all four digests.
+    pub fn of(bytes: &[u8]) -> Self {
+        DigestSet {
+            md5: colon_hex(&digest(DigestAlg::Md5, bytes)),
+            sha1: colon_hex(&digest(DigestAlg::Sha1, bytes)),
+            sha256: colon_hex(&digest(DigestAlg::Sha256, bytes)),
+            sha512: colon_hex(&digest(DigestAlg::Sha512, bytes)),
+        }
+    }
+
+    /// The fingerprint under `alg`.
+    pub fn get(&self, alg: DigestAlg) -> &str {
+        match alg {
+            DigestAlg::Md5 => &self.md5,
+            DigestAlg::Sha1 => &self.sha1,
+            DigestAlg::Sha256 => &self.sha256,
+            DigestAlg::Sha512 => &self.sha512,
+        }
+    }
+}
+
+/// The two things Postfix fingerprints: the whole certificate and its public key.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprints {
+    /// Digests of the DER certificate (`fingerprint=` in the log).
+    pub cert: DigestSet,
+    /// Digests of the DER SubjectPublicKeyInfo (`pkey_fingerprint=`).
+    pub pkey: DigestSet,
+}
+
+impl Fingerprints {
+    /// Computes both sets from the certificate DER and the SPKI DER.
+    pub fn compute(cert_der: &[u8], spki_der: &[u8]) -> Self {
+        Fingerprints { cert: DigestSet::of(cert_der), pkey: DigestSet::of(spki_der) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_and_name_round_trip() {
+        for alg in DigestAlg::ALL {
+            assert_eq!(DigestAlg::parse(alg.name()), Some(alg));
+            assert_eq!(digest(alg, b"").len(), alg.output_len());
+        }
+        assert_eq!(DigestAlg::parse(" SHA256 "), Some(DigestAlg::Sha256));
+        assert_eq!(DigestAlg::parse("sha384"), None);
+    }
+
+    #[test]
+    fn known_digests_of_abc() {
+        assert_eq!(colon_hex(&digest(DigestAlg::Md5, b"abc")), "90:01:50:98:3C:D2:4F:B0:D6:96:3F:7D:28:E1:7F:72");
+        assert_eq!(
+            colon_hex(&digest(DigestAlg::Sha1, b"abc")),
+            "A9:99:3E:36:47:06:81:6A:BA:3E:25:71:78:50:C2:6C:9C:D0:D8:9D"
+        );
+        assert!(colon_hex(&digest(DigestAlg::Sha256, b"abc")).starts_with("BA:78:16:BF:8F:01:CF:EA"));
+        assert!(colon_hex(&digest(DigestAlg::Sha512, b"abc")).starts_with("DD:AF:35:A1:93:61:7A:BA"));
+    }
+
+    #[test]
+    fn colon_hex_format() {
+        assert_eq!(colon_hex(&[]), "");
+        assert_eq!(colon_hex(&[0x0a]), "0A");
+        assert_eq!(colon_hex(&[0xd8, 0xf5, 0x7e]), "D8:F5:7E");
+    }
+
+    #[test]
+    fn serde_uses_lowercase_names() {
+        assert_eq!(serde_json::to_string(&DigestAlg::Sha256).unwrap(), "\"sha256\"");
+        let set = DigestSet::of(b"x");
+        assert_eq!(set.get(DigestAlg::Md5), set.md5);
+    }
+
+    /// The oracle's test CA, against `openssl x509 -fingerprint -{md5,sha1,sha256,sha512}` and
+    /// `openssl pkey -pubin -outform DER | openssl dgst` output recorded in the fixtures.
+    #[test]
+    fn matches_openssl_cli_vectors() {
+        let pem = include_str!("../../tests/fixtures/certs/oracle_chain.pem");
+        let r = crate::cert::pem::parse_certificates(pem.as_bytes(), crate::diag::Source::CaBundle);
+        let ca = &r.certificates[2];
+        let fixture: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/certs/openssl_names.json")).expect("fixture");
+        let rec = fixture["fingerprints"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r["file"] == "ca.pem")
+            .expect("ca.pem vectors");
+        for alg in DigestAlg::ALL {
+            assert_eq!(ca.fingerprints.cert.get(alg), rec[format!("cert_{}", alg.name())].as_str().unwrap_or(""));
+            assert_eq!(ca.fingerprints.pkey.get(alg), rec[format!("pkey_{}", alg.name())].as_str().unwrap_or(""));
+        }
+        // `openssl x509 -fingerprint -sha256` of the leaf, as printed by the CLI.
+        assert_eq!(
+            r.certificates[0].fingerprints.cert.get(DigestAlg::Sha256),
+            "4E:D1:D2:BB:C1:CF:58:93:31:C4:CA:34:BB:CC:DA:10:78:9A:87:BB:8D:41:45:44:BA:20:45:CD:29:E5:BE:3C"
+        );
+    }
+}
+
