@@ -144,6 +144,11 @@ pub struct Certificate {
     pub not_before_text: String,
     /// notAfter as RFC 3339.
     pub not_after_text: String,
+    /// notBefore is encoded exactly as RFC 5280 wants (`YYMMDDHHMMSSZ` UTCTime or
+    /// `YYYYMMDDHHMMSSZ` GeneralizedTime); OpenSSL 3.0 reports error 13 otherwise.
+    pub not_before_well_formed: bool,
+    /// Likewise for notAfter (error 14).
+    pub not_after_well_formed: bool,
     /// Serial number in uppercase hex (`-` prefix if negative), as `openssl x509 -serial`.
     pub serial_hex: String,
     /// The raw serial INTEGER content octets (for authorityKeyIdentifier serial checks).
@@ -304,6 +309,30 @@ fn describe_key(x: &X509Certificate<'_>, kind: KeyKind, alg_dotted: &str) -> (St
     }
 }
 
+/// Whether a Time is in the only forms OpenSSL 3.0's `X509_cmp_time` accepts: UTCTime
+/// `YYMMDDHHMMSSZ` or GeneralizedTime `YYYYMMDDHHMMSSZ` (no fractions, no offsets).
+fn strict_time(t: &der::Tlv<'_>) -> bool {
+    let len = match t.tag {
+        0x17 => 13,
+        0x18 => 15,
+        _ => return false,
+    };
+    t.value.len() == len
+        && t.value[..len - 1].iter().all(u8::is_ascii_digit)
+        && t.value.last() == Some(&b'Z')
+}
+
+/// (notBefore, notAfter) well-formedness, read from the raw TBSCertificate.
+fn validity_formats(cert_der: &[u8]) -> Option<(bool, bool)> {
+    let cert = der::read_tlv(cert_der)?;
+    let tbs = der::read_tlv(cert.value)?;
+    let (fields, _) = der::children(tbs.value);
+    let skip = usize::from(fields.first()?.tag == 0xa0);
+    let validity = fields.get(skip + 3)?;
+    let (times, _) = der::children(validity.value);
+    Some((strict_time(times.first()?), strict_time(times.get(1)?)))
+}
+
 /// Reads the nsCertType BIT STRING the way OpenSSL does (first content byte, any length).
 fn parse_ns_cert_type(value: &[u8]) -> Option<u8> {
     let t = der::read_tlv(value)?;
@@ -361,6 +390,8 @@ impl Certificate {
             not_after: tbs.validity().not_after.timestamp(),
             not_before_text: String::new(),
             not_after_text: String::new(),
+            not_before_well_formed: true,
+            not_after_well_formed: true,
             serial_hex: serial_to_hex(tbs.raw_serial()),
             serial_raw: tbs.raw_serial().to_vec(),
             has_basic_constraints: false,
@@ -387,6 +418,10 @@ impl Certificate {
         };
         c.not_before_text = time::rfc3339(c.not_before);
         c.not_after_text = time::rfc3339(c.not_after);
+        if let Some((nb, na)) = validity_formats(exact) {
+            c.not_before_well_formed = nb;
+            c.not_after_well_formed = na;
+        }
 
         let key_alg = der::oid_to_dotted(tbs.subject_pki.algorithm.algorithm.as_bytes()).unwrap_or_default();
         c.public_key_kind = oid::key_kind(&key_alg);
@@ -559,6 +594,12 @@ impl Certificate {
     /// The issuer as Postfix prints it in "untrusted issuer …" lines (256-byte buffer).
     pub fn issuer_for_postfix_log(&self) -> String {
         dn::oneline_truncated(&self.issuer_entries, dn::POSTFIX_BUFSIZ)
+    }
+
+    /// Valid at `unix_seconds` in OpenSSL's eyes: dates well formed and notBefore ≤ t < notAfter
+    /// (what `ossl_x509_check_cert_time` accepts when choosing among issuers).
+    pub fn time_ok_at(&self, unix_seconds: i64) -> bool {
+        self.not_before_well_formed && self.not_after_well_formed && self.is_valid_at(unix_seconds) == Validity::Valid
     }
 
     /// Same certificate, byte for byte (OpenSSL's `X509_cmp`).

@@ -22,11 +22,12 @@
 //! good. Also not modelled: CRLs/OCSP, name constraints, policies, auxiliary trust settings
 //! of `TRUSTED CERTIFICATE` blocks, DANE (handled elsewhere).
 
-use super::certificate::{Certificate, Validity};
+use super::certificate::Certificate;
 use super::chain_checks;
 use super::issuance::likely_issued;
 pub use super::verify_error::X509Error;
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 
 /// The certificates the client trusts (the CAfile contents).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -177,6 +178,8 @@ struct Builder<'a> {
     num_untrusted: usize,
     /// Indices into `served` not yet used (OpenSSL's copy of the untrusted stack).
     pool: Vec<usize>,
+    /// SHA-256 fingerprints of the chain so far (OpenSSL's `sk_X509_contains`, in O(1)).
+    in_chain: HashSet<String>,
 }
 
 impl Builder<'_> {
@@ -186,7 +189,7 @@ impl Builder<'_> {
     }
 
     fn time_ok(&self, c: &Certificate) -> bool {
-        c.is_valid_at(self.at) == Validity::Valid
+        c.time_ok_at(self.at)
     }
 
     /// OpenSSL's issuer choice among candidates: the first likely issuer that is currently
@@ -221,7 +224,7 @@ impl Builder<'_> {
         let allow_in_chain = subject.self_issued && self.links.len() == 1;
         let candidates = self.pool.iter().enumerate().filter_map(|(pos, &si)| {
             let cand = &self.served[si];
-            let in_chain = self.links.iter().any(|l| l.cert.same_as(cand));
+            let in_chain = self.in_chain.contains(&cand.fingerprints.cert.sha256);
             (allow_in_chain || !in_chain).then_some((pos, cand))
         });
         self.pick(subject, candidates)
@@ -249,6 +252,7 @@ impl Builder<'_> {
                     let mut top_self_signed = curr_self_signed;
                     let mut check_from = num;
                     if !curr_self_signed {
+                        self.in_chain.insert(anchor.fingerprints.cert.sha256.clone());
                         self.links.push(ChainLink { cert: anchor.clone(), origin: LinkOrigin::TrustStore(ai) });
                         top_self_signed = anchor.self_signed;
                     } else if !self.top().same_as(anchor) {
@@ -285,6 +289,7 @@ impl Builder<'_> {
                     }
                     Some(pos) => {
                         let si = self.pool.remove(pos);
+                        self.in_chain.insert(self.served[si].fingerprints.cert.sha256.clone());
                         self.links.push(ChainLink { cert: self.served[si].clone(), origin: LinkOrigin::Served(si) });
                         self.num_untrusted += 1;
                     }
@@ -325,6 +330,7 @@ pub fn build_chain(served: &[Certificate], store: &TrustStore, opts: &VerifyOpti
         links: std::mem::take(&mut result.links),
         num_untrusted: 1,
         pool: (0..served.len()).collect(),
+        in_chain: HashSet::from([leaf.fingerprints.cert.sha256.clone()]),
     };
     let trusted = builder.build(max_build);
     result.links = builder.links;
@@ -492,4 +498,50 @@ mod tests {
         let c = build_chain(&[], &TrustStore::default(), &VerifyOptions::new(0));
         assert!(c.links.is_empty() && c.is_clean() && !c.trusted);
     }
+
+    #[test]
+    fn huge_served_lists_stay_fast() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/certs/openssl_chains.json");
+        let fixture: Fixture = serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("parses");
+        let s = fixture.scenarios.iter().find(|s| s.name == "duplicates").expect("scenario");
+        let one = certs(&s.served);
+        let served: Vec<Certificate> = one.iter().cycle().take(2000).cloned().collect();
+        let start = std::time::Instant::now();
+        let chain = build_chain(&served, &TrustStore::new(certs(&s.store)), &VerifyOptions { at: s.at, max_depth: usize::MAX });
+        assert!(chain.trusted && chain.is_clean());
+        assert!(start.elapsed().as_secs() < 10);
+    }
+
+    /// 2000 served certificates forming one long chain (names rewritten in memory: no
+    /// signatures are checked) with an absurd configured depth: the build stays polynomial
+    /// and small, and OpenSSL's "unable to get local issuer" ends it.
+    #[test]
+    fn long_synthetic_chain_is_bounded() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/certs/openssl_chains.json");
+        let fixture: Fixture = serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("parses");
+        let s = fixture.scenarios.iter().find(|s| s.name == "served-ok").expect("scenario");
+        let template = certs(&s.served).remove(1);
+        let served: Vec<Certificate> = (0..2000u32)
+            .map(|i| {
+                let mut c = template.clone();
+                c.subject_canon = i.to_be_bytes().to_vec();
+                c.issuer_canon = (i + 1).to_be_bytes().to_vec();
+                c.authority_key_id = None;
+                c.der.extend_from_slice(&i.to_be_bytes());
+                c.fingerprints.cert.sha256 = format!("{i}");
+                c
+            })
+            .collect();
+        let start = std::time::Instant::now();
+        let chain = build_chain(&served, &TrustStore::default(), &VerifyOptions { at: s.at, max_depth: 100_000 });
+        assert_eq!(chain.links.len(), 2000);
+        assert_eq!(chain.first_event().map(|e| e.error), Some(X509Error::UnableToGetIssuerCertLocally));
+        assert_eq!(chain.depth_events.len(), 0);
+        let short = build_chain(&served, &TrustStore::default(), &VerifyOptions { at: s.at, max_depth: 9 });
+        assert_eq!(short.links.len(), 12);
+        assert_eq!(short.build_events[0].error, X509Error::CertChainTooLong);
+        assert_eq!(short.depth_events.first().map(|e| e.depth), Some(11));
+        assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+    }
 }
+

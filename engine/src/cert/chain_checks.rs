@@ -79,10 +79,14 @@ pub fn internal_verify(links: &[ChainLink], at: i64) -> Vec<VerifyCallback> {
         }
         // (The signature of xs would be verified here; peername assumes it is good.)
         let cert = &links[xs].cert;
-        if cert.not_before > at {
+        if !cert.not_before_well_formed {
+            call(n, xs, Some(X509Error::ErrorInCertNotBeforeField));
+        } else if cert.not_before > at {
             call(n, xs, Some(X509Error::CertNotYetValid));
         }
-        if cert.not_after <= at {
+        if !cert.not_after_well_formed {
+            call(n, xs, Some(X509Error::ErrorInCertNotAfterField));
+        } else if cert.not_after <= at {
             call(n, xs, Some(X509Error::CertHasExpired));
         }
         call(n, xs, None);

@@ -90,14 +90,14 @@ impl<'a> Parser<'a> {
         if input.iter().all(|&b| base64::is_space(b)) || input == b"\xef\xbb\xbf" {
             return self.out;
         }
-        if input.first() == Some(&der::TAG_SEQUENCE) && der::read_tlv(input).is_some() && self.try_der() {
-            return self.out;
-        }
-        let markers = armor::scan(input);
-        if markers.is_empty() {
-            self.bare_text();
-        } else {
-            self.pem(&markers);
+        let was_der = input.first() == Some(&der::TAG_SEQUENCE) && der::read_tlv(input).is_some() && self.try_der();
+        if !was_der {
+            let markers = armor::scan(input);
+            if markers.is_empty() {
+                self.bare_text();
+            } else {
+                self.pem(&markers);
+            }
         }
         if self.suppressed > 0 {
             let d = Diagnostic::warning(
@@ -141,6 +141,11 @@ impl<'a> Parser<'a> {
                 break;
             };
             let span = Span::new(offset, offset + tlv.total_len);
+            if looks_like_der_private_key(rest) {
+                self.refuse_binary_key(span);
+                offset += tlv.total_len;
+                continue;
+            }
             match Certificate::from_der(rest) {
                 Ok(c) => parsed.push((c, span)),
                 Err(e) => {
@@ -150,7 +155,7 @@ impl<'a> Parser<'a> {
             }
             offset += tlv.total_len;
         }
-        if parsed.is_empty() && input.windows(11).any(|w| w == b"-----BEGIN ") {
+        if parsed.is_empty() && !self.out.private_key_refused && input.windows(11).any(|w| w == b"-----BEGIN ") {
             return false;
         }
         for (c, span) in parsed {
@@ -179,6 +184,7 @@ impl<'a> Parser<'a> {
         if looks_base64 {
             let span = Span::new(start, input.len());
             match base64::decode(body) {
+                Ok(bytes) if looks_like_der_private_key(&bytes) => self.refuse_binary_key(span),
                 Ok(bytes) => match Certificate::from_der(&bytes) {
                     Ok(c) => {
                         self.push(c, span);
@@ -200,6 +206,19 @@ impl<'a> Parser<'a> {
                 "Upload a certificate in DER or PEM form; key stores such as PKCS#12 are not read.",
             );
         }
+    }
+
+    /// A private key (or key store) without PEM armour: refused, not decoded further.
+    fn refuse_binary_key(&mut self, span: Span) {
+        self.out.private_key_refused = true;
+        let d = Diagnostic::warning(
+            "cert.private-key-refused",
+            self.source,
+            "these bytes look like a private key or key store; they were skipped without reading them",
+        )
+        .at(span)
+        .hint("peername never needs a private key: upload only the certificate, and treat a key that was shared as compromised.");
+        self.diag(d);
     }
 
     fn bad_base64(&mut self, base: usize, bad: base64::BadByte) {
@@ -335,6 +354,17 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Whether DER bytes look like a private key or key store rather than a certificate: a
+/// certificate's outer SEQUENCE starts with another SEQUENCE, while PKCS#1, PKCS#8, SEC 1 EC
+/// keys and PKCS#12 bundles start with a small INTEGER version (0 to 3). (A PKCS#1 public
+/// key starts with its large modulus instead.) Only the first two headers are read.
+fn looks_like_der_private_key(der: &[u8]) -> bool {
+    der::read_tlv(der)
+        .filter(|t| t.tag == der::TAG_SEQUENCE)
+        .and_then(|t| der::read_tlv(t.value))
+        .is_some_and(|first| first.tag == 0x02 && matches!(first.value, [0..=3]))
+}
+
 /// The line (without its line break) holding byte `at`.
 fn line_around(input: &[u8], at: usize) -> (usize, usize) {
     let at = at.min(input.len());
@@ -399,7 +429,11 @@ mod tests {
         assert_eq!(r.diagnostics[0].code, "cert.bad-der");
         let r = parse_certificates(&[0x00, 0xff, 0x13], Source::Certificates(0));
         assert_eq!(r.diagnostics[0].code, "cert.bad-der");
-        let r = parse_certificates(&[0x30, 0x03, 0x02, 0x01, 0x01], Source::Certificates(0));
+        let r = parse_certificates(&[0x30, 0x03, 0x04, 0x01, 0x01], Source::Certificates(0));
+        assert_eq!(r.diagnostics[0].code, "cert.bad-der");
+        // A PKCS#1 public key (large modulus first) is not taken for a private key.
+        let r = parse_certificates(&[0x30, 0x08, 0x02, 0x03, 0x00, 0xc1, 0x01, 0x02, 0x01, 0x03], Source::Certificates(0));
+        assert!(!r.private_key_refused);
         assert_eq!(r.diagnostics[0].code, "cert.bad-der");
     }
 
@@ -560,8 +594,35 @@ mod tests {
         binary.resize(10 << 20, 0x30);
         let r = parse_certificates(&binary, Source::Certificates(0));
         assert!(r.certificates.is_empty() && !r.diagnostics.is_empty());
+        let many = blocks()[0].repeat(15_000);
+        assert!(many.len() > 10_000_000);
+        let r = parse_certificates(many.as_bytes(), Source::Certificates(0));
+        assert_eq!(r.certificates.len(), MAX_CERTIFICATES);
         // Generous: unoptimised test builds; release builds are far faster.
         assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn der_and_base64_keys_are_refused() {
+        // SEQUENCE { INTEGER 0, SEQUENCE {...}, OCTET STRING {...} }: a PKCS#8 shape.
+        let key = [0x30, 0x0a, 0x02, 0x01, 0x00, 0x30, 0x00, 0x04, 0x03, 0x01, 0x02, 0x03];
+        let r = parse_certificates(&key, Source::Certificates(0));
+        assert!(r.private_key_refused);
+        assert_eq!(r.diagnostics[0].code, "cert.private-key-refused");
+        let mut long: Vec<u8> = vec![0x30, 0x81, 0x90, 0x02, 0x01, 0x00];
+        long.resize(0x93, 0x41);
+        let text: String = {
+            // Bare base64 of the same shape, long enough to be taken for base64 input.
+            const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            long.chunks(3)
+                .flat_map(|c| {
+                    let n = (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+                    (0..4).map(move |i| char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]))
+                })
+                .collect()
+        };
+        let r = parse_certificates(text.as_bytes(), Source::Certificates(0));
+        assert!(r.private_key_refused, "{:?}", r.diagnostics);
     }
 }
 

@@ -54,16 +54,16 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
     let mo: u32 = dp.next()?.parse().ok()?;
     let d: u32 = dp.next()?.parse().ok()?;
     let mut cp = clock.split(':');
-    let hh: i64 = cp.next()?.parse().ok()?;
-    let mi: i64 = cp.next()?.parse().ok()?;
-    let ss: i64 = cp.next()?.split('.').next()?.parse().ok()?;
+    let hh: u32 = cp.next()?.parse().ok()?;
+    let mi: u32 = cp.next()?.parse().ok()?;
+    let ss: u32 = cp.next()?.split('.').next()?.parse().ok()?;
     if dp.next().is_some() || cp.next().is_some() {
         return None;
     }
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || hh > 23 || mi > 59 || ss > 60 {
+    if !(0..=9999).contains(&y) || !(1..=12).contains(&mo) || !(1..=31).contains(&d) || hh > 23 || mi > 59 || ss > 60 {
         return None;
     }
-    Some(days_from_civil(y, mo, d) * 86_400 + hh * 3600 + mi * 60 + ss)
+    Some(days_from_civil(y, mo, d) * 86_400 + i64::from(hh * 3600 + mi * 60 + ss))
 }
 
 #[cfg(test)]
@@ -87,6 +87,8 @@ mod tests {
         assert_eq!(parse_rfc3339("2026-11-23T04:07:48Z"), Some(1_795_406_868));
         assert_eq!(parse_rfc3339("2026-13-01T00:00:00Z"), None);
         assert_eq!(parse_rfc3339("yesterday"), None);
+        assert_eq!(parse_rfc3339("99999999999999999-01-01T00:00:00Z"), None);
+        assert_eq!(parse_rfc3339("2026-01-01T-1:00:00Z"), None);
     }
 
     #[test]

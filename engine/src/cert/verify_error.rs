@@ -20,6 +20,11 @@ pub enum X509Error {
     CertNotYetValid,
     /// 10: X509_V_ERR_CERT_HAS_EXPIRED.
     CertHasExpired,
+    /// 13: X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD (notBefore not in strict RFC 5280 form;
+    /// Postfix logs it like "not yet valid").
+    ErrorInCertNotBeforeField,
+    /// 14: X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD (Postfix logs it like "has expired").
+    ErrorInCertNotAfterField,
     /// 18: X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT.
     DepthZeroSelfSignedCert,
     /// 19: X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN.
@@ -54,11 +59,13 @@ pub enum X509Error {
 
 impl X509Error {
     /// Every value, for tables and tests.
-    pub const ALL: [X509Error; 19] = [
+    pub const ALL: [X509Error; 21] = [
         X509Error::Unspecified,
         X509Error::UnableToGetIssuerCert,
         X509Error::CertNotYetValid,
         X509Error::CertHasExpired,
+        X509Error::ErrorInCertNotBeforeField,
+        X509Error::ErrorInCertNotAfterField,
         X509Error::DepthZeroSelfSignedCert,
         X509Error::SelfSignedCertInChain,
         X509Error::UnableToGetIssuerCertLocally,
@@ -83,6 +90,8 @@ impl X509Error {
             X509Error::UnableToGetIssuerCert => 2,
             X509Error::CertNotYetValid => 9,
             X509Error::CertHasExpired => 10,
+            X509Error::ErrorInCertNotBeforeField => 13,
+            X509Error::ErrorInCertNotAfterField => 14,
             X509Error::DepthZeroSelfSignedCert => 18,
             X509Error::SelfSignedCertInChain => 19,
             X509Error::UnableToGetIssuerCertLocally => 20,
@@ -113,6 +122,8 @@ impl X509Error {
             X509Error::UnableToGetIssuerCert => "unable to get issuer certificate",
             X509Error::CertNotYetValid => "certificate is not yet valid",
             X509Error::CertHasExpired => "certificate has expired",
+            X509Error::ErrorInCertNotBeforeField => "format error in certificate's notBefore field",
+            X509Error::ErrorInCertNotAfterField => "format error in certificate's notAfter field",
             X509Error::DepthZeroSelfSignedCert => "self-signed certificate",
             X509Error::SelfSignedCertInChain => "self-signed certificate in certificate chain",
             X509Error::UnableToGetIssuerCertLocally => "unable to get local issuer certificate",
