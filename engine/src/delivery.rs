@@ -8,7 +8,7 @@ use crate::dns::{AddressAnswer, Dns, MxAnswer};
 use crate::logs::{LogLevel, LogLine, Verbosity};
 use crate::nexthop::{parse_destination, split_nexthops, Destination, Route};
 use crate::names::reference::{expand, ExpansionContext, ReferenceId};
-use crate::policy::effective::{effective_policy, AnchorFiles, EffectivePolicy, GlobalLevel, POLICY_TITLE};
+use crate::policy::effective::{effective_policy, AnchorFiles, EffectivePolicy, GlobalLevel, ServerContext, POLICY_TITLE};
 use crate::policy::level::SecurityLevel;
 use crate::policy::lookup::{PolicyTable, ProbeResult};
 use crate::tls::session::{connect, Connection, ConnectionOutcome, ConnectionRequest, Handshake, ServerBehaviour};
@@ -262,14 +262,23 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
         let mut run = DestinationRun { key: key.clone(), destination: Some(dest.clone()), mx: None, hosts: Vec::new() };
         let hosts = resolve_hosts(req.dns, &dest, &mut run, &mut why);
         for (host, pref, address) in hosts {
-            let policy = effective_policy(&dest.key, req.global, req.settings, req.table, req.version, req.anchors);
+            let mx = match &run.mx {
+                Some(MxAnswer::Records { .. }) => Some((dest.host.as_str(), req.dns.secure(&dest.host, "MX"))),
+                _ => None,
+            };
+            let server = ServerContext { host: &host, port: dest.port_number(), mx, dns: req.dns };
+            let policy = effective_policy(&dest.key, &server, req.global, req.settings, req.table, req.version, req.anchors);
             log_lookups(&mut d, &policy, req.table, &dest.key);
             for w in &policy.warnings {
                 d.warnings.push(w.clone());
                 d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, w.clone()));
             }
             let ctx = ExpansionContext { nexthop: &dest.host, hostname: &host, openssl };
-            let references = if policy.level.must_pkix() { expand(&policy.matches, &ctx) } else { Vec::new() };
+            let references = match &policy.dane {
+                Some(setup) if policy.level.dane_based() => expand(&setup.match_names, &ctx),
+                _ if policy.level.must_pkix() => expand(&policy.matches, &ctx),
+                _ => Vec::new(),
+            };
             let mut attempt = HostAttempt {
                 host: host.clone(),
                 pref,
@@ -281,10 +290,10 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
                 plaintext_retry: false,
             };
             if policy.invalid {
-                let w = format!("TLS policy lookup for {}/{host}: client TLS configuration problem", dest.key);
+                let w = format!("TLS policy lookup for {}/{host}: {}", dest.key, policy.why.1);
                 d.warnings.push(w.clone());
                 d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, w));
-                why = Some(("4.7.5".into(), "client TLS configuration problem".into()));
+                why = Some(policy.why.clone());
                 stats = Some("unknown?".into());
                 attempt.skipped = Some(Skip::InvalidPolicy);
                 run.hosts.push(attempt);
@@ -335,14 +344,17 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
                 trust_anchors: policy.trust_anchors.as_deref(),
                 cipher_grade: &policy.cipher_grade,
                 external_failure: policy.sts.policy_failure.as_deref(),
+                dane: policy.dane.as_ref(),
             });
             relay = Some(conn.server_namaddr.clone());
             d.warnings.extend(conn.warnings.iter().cloned());
             d.log.extend(conn.log.iter().cloned());
             let level = policy.level.name();
+            let final_level = conn.level.name();
             match &conn.outcome {
                 ConnectionOutcome::Deliver { tls } => {
                     stats = Some(match (tls, &conn.handshake) {
+                        (true, _) if final_level != level => format!("{level}:{final_level}"),
                         (true, _) => level.to_string(),
                         (false, Handshake::NotAttempted) => "none".to_string(),
                         (false, _) => format!("{level}:none"),

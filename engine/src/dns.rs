@@ -25,6 +25,41 @@ pub struct Dns {
     /// When true, names not listed do not exist (NXDOMAIN); when false they are assumed to
     /// exist with unknown addresses.
     pub complete: bool,
+    /// TLSA RRsets by owner name (`_25._tcp.mx.example.com`), presentation form
+    /// (`usage selector mtype hex`).
+    #[serde(default)]
+    pub tlsa: BTreeMap<String, Vec<String>>,
+    /// What the validating resolver said per `NAME TYPE` (e.g. `example.com MX`): the AD bit
+    /// and the rcode. Names not listed are `default_secure`.
+    #[serde(default)]
+    pub dnssec: BTreeMap<String, DnssecStatus>,
+    /// Whether answers not listed in `dnssec` are DNSSEC-validated.
+    #[serde(default)]
+    pub default_secure: bool,
+}
+
+/// One resolver answer's DNSSEC status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DnssecStatus {
+    /// The AD bit: validated.
+    pub ad: bool,
+    /// `NOERROR`, `NXDOMAIN`, `SERVFAIL` (bogus data gives SERVFAIL).
+    pub rcode: String,
+}
+
+/// The answer to a TLSA query.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TlsaAnswer {
+    /// Validated records (presentation form).
+    Records {
+        /// The records.
+        records: Vec<String>,
+    },
+    /// No records, or not DNSSEC-validated (Postfix ignores insecure TLSA).
+    NotFound,
+    /// The lookup failed (SERVFAIL: bogus or unreachable).
+    Error,
 }
 
 /// The answer to an MX query.
@@ -64,6 +99,30 @@ fn key(name: &str) -> String {
 }
 
 impl Dns {
+    /// Records the resolver's answer status for `name` of `rtype` (e.g. `MX`, `A`, `TLSA`).
+    pub fn set_dnssec(&mut self, name: &str, rtype: &str, status: DnssecStatus) {
+        self.dnssec.insert(format!("{} {}", key(name), rtype.to_ascii_uppercase()), status);
+    }
+
+    /// Whether the answer for `name` of `rtype` was DNSSEC-validated.
+    pub fn secure(&self, name: &str, rtype: &str) -> bool {
+        self.dnssec.get(&format!("{} {rtype}", key(name))).map(|s| s.ad).unwrap_or(self.default_secure)
+    }
+
+    /// TLSA lookup at `_PORT._tcp.HOST`.
+    pub fn tlsa_lookup(&self, host: &str, port: u16) -> TlsaAnswer {
+        let owner = format!("_{port}._tcp.{}", key(host));
+        let status = self.dnssec.get(&format!("{owner} TLSA"));
+        if status.is_some_and(|s| s.rcode.eq_ignore_ascii_case("SERVFAIL")) {
+            return TlsaAnswer::Error;
+        }
+        let secure = status.map(|s| s.ad).unwrap_or(self.default_secure);
+        match self.tlsa.get(&owner) {
+            Some(records) if !records.is_empty() && secure => TlsaAnswer::Records { records: records.clone() },
+            _ => TlsaAnswer::NotFound,
+        }
+    }
+
     /// MX lookup for `domain`.
     pub fn mx_lookup(&self, domain: &str) -> MxAnswer {
         let sorted = |v: &[MxEntry]| {

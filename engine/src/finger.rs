@@ -5,7 +5,8 @@
 use crate::cert::fingerprint::DigestAlg;
 use crate::cert::Certificate;
 use crate::config::Settings;
-use crate::dns::{AddressAnswer, Dns, MxAnswer};
+use crate::dane::setup::{parse_rrset, DaneSetup};
+use crate::dns::{AddressAnswer, Dns, MxAnswer, TlsaAnswer};
 use crate::names::reference::{expand, ExpansionContext, ReferenceId};
 use crate::nexthop::parse_destination;
 use crate::policy::level::SecurityLevel;
@@ -33,8 +34,10 @@ pub struct FingerRun {
     pub warnings: Vec<String>,
     /// Errors and fatal lines, as printed (`fatal: …`, `SSL_connect error …`).
     pub errors: Vec<String>,
-    /// The documented mapping to smtp(8)'s decision.
+    /// The documented mapping to smtp(8)'s decision (not applicable at the DANE levels).
     pub smtp_client_equivalent: String,
+    /// The generic mapping, also at the DANE levels.
+    pub generic_equivalent: String,
 }
 
 /// posttls-finger's `-d`: the digest option among `args`.
@@ -98,17 +101,18 @@ pub fn run(
         warnings: Vec::new(),
         errors: Vec::new(),
         smtp_client_equivalent: String::new(),
+        generic_equivalent: String::new(),
     };
     let Some(level) = level else {
         out.errors.push(format!("fatal: Invalid TLS level \"{level_arg}\""));
-        out.smtp_client_equivalent = smtp_client_equivalent(level_arg, match_args, None, &out.errors);
+        conclude(&mut out, level_arg, match_args, None);
         return out;
     };
     let dest = match parse_destination(destination, settings.flag("smtputf8_enable")) {
         Ok(d) => d,
         Err(fatal) => {
             out.errors.push(format!("fatal: {fatal}"));
-            out.smtp_client_equivalent = smtp_client_equivalent(level_arg, match_args, None, &out.errors);
+            conclude(&mut out, level_arg, match_args, None);
             return out;
         }
     };
@@ -130,20 +134,33 @@ pub fn run(
         Some(dest.host.clone())
     };
     let Some(host) = host else {
-        out.smtp_client_equivalent = smtp_client_equivalent(level_arg, match_args, None, &out.errors);
+        conclude(&mut out, level_arg, match_args, None);
         return out;
     };
     let address = match dns.address_lookup(&host) {
         AddressAnswer::Addresses { addresses } => addresses.first().cloned().unwrap_or_else(|| "?".into()),
         AddressAnswer::Unknown => "?".into(),
         AddressAnswer::NxDomain => {
-            out.smtp_client_equivalent = smtp_client_equivalent(level_arg, match_args, None, &out.errors);
+            conclude(&mut out, level_arg, match_args, None);
             return out;
         }
     };
     let openssl = version.era() != Era::Legacy;
-    if level.must_pkix() {
-        out.references = expand(&out.matches, &ExpansionContext { nexthop: &dest.host, hostname: &host, openssl });
+    let mx_rrset = dest.mx_lookup && matches!(dns.mx_lookup(&dest.host), MxAnswer::Records { .. });
+    let mx = mx_rrset.then(|| (dest.host.as_str(), dns.secure(&dest.host, "MX")));
+    let (level, dane) = match dane_host_level(version, level, args, destination, &host, dest.port_number(), mx, dns, &mut out) {
+        Some(decided) => decided,
+        None => {
+            conclude(&mut out, level_arg, match_args, None);
+            return out;
+        }
+    };
+    let names: &[String] = match &dane {
+        Some(setup) => &setup.match_names,
+        None => &out.matches,
+    };
+    if level.must_pkix() || dane.is_some() {
+        out.references = expand(names, &ExpansionContext { nexthop: &dest.host, hostname: &host, openssl });
     }
     let served = chain_for(&host, &address);
     let behaviour = behaviour_for(&host);
@@ -168,10 +185,88 @@ pub fn run(
         trust_anchors: None,
         cipher_grade: "medium",
         external_failure: None,
+        dane: dane.as_ref(),
     });
-    out.warnings = conn.warnings.iter().map(|w| format!("warning: {w}")).collect();
+    out.warnings.extend(conn.warnings.iter().map(|w| format!("warning: {w}")));
     out.errors.extend(conn.errors.iter().cloned());
-    out.smtp_client_equivalent = smtp_client_equivalent(level_arg, match_args, conn.trust, &out.errors);
+    conclude(&mut out, level_arg, match_args, conn.trust);
     out.connection = Some(conn);
     out
+}
+
+/// Fills both mappings from the run's errors and trust word.
+fn conclude(out: &mut FingerRun, level_arg: &str, match_args: &[String], trust: Option<TrustWord>) {
+    out.generic_equivalent = smtp_client_equivalent(level_arg, match_args, trust, &out.errors);
+    out.smtp_client_equivalent = dane_equivalent(level_arg, out.generic_equivalent.clone());
+}
+
+/// At dane/dane-only the generic mapping does not hold (posttls-finger falls back to secure);
+/// the oracle labels it as not applicable.
+fn dane_equivalent(level: &str, generic: String) -> String {
+    if level == "dane" || level == "dane-only" {
+        "n/a: at dane/dane-only posttls-finger falls back to 'secure' when there are no usable secure TLSA records and logs half-dane (insecure MX) matches as Trusted, while smtp(8) falls back to may/encrypt or defers; the policy twin is the smtp(8) verdict".into()
+    } else {
+        generic
+    }
+}
+
+/// posttls-finger's `dane_host_level()`: the level for this host, and the DANE set-up when
+/// TLSA records apply. `None` when the TLSA lookup failed (no connection is made).
+#[allow(clippy::too_many_arguments)]
+fn dane_host_level(
+    version: &PostfixVersion,
+    level: SecurityLevel,
+    args: &[String],
+    destination: &str,
+    host: &str,
+    port: u16,
+    mx: Option<(&str, bool)>,
+    dns: &Dns,
+    out: &mut FingerRun,
+) -> Option<(SecurityLevel, Option<DaneSetup>)> {
+    if !level.dane_based() {
+        return Some((level, None));
+    }
+    let mx_policy = args.windows(2).find(|w| w[0] == "-M").and_then(|w| SecurityLevel::lookup(&w[1])).unwrap_or(SecurityLevel::Dane);
+    let mx_insecure = mx.is_some_and(|(_, secure)| !secure);
+    if mx_insecure && mx_policy <= SecurityLevel::May {
+        return Some((SecurityLevel::May, None));
+    }
+    let answer = if dns.secure(host, "A") { dns.tlsa_lookup(host, port) } else { TlsaAnswer::NotFound };
+    let owner = format!("_{port}._tcp.{host}");
+    let records = match answer {
+        TlsaAnswer::Error => {
+            let problem = format!("DANE TLSA lookup problem: Host or domain name not found. Name service error for name={owner} type=TLSA: Host not found, try again");
+            out.warnings.push(format!("warning: {problem}"));
+            out.warnings.push(format!("warning: {problem}"));
+            out.errors.push(version.finger_failure_line(destination, host, port, &format!("TLSA lookup error for {host}:{port}")));
+            return None;
+        }
+        TlsaAnswer::NotFound => return Some((SecurityLevel::Secure, None)),
+        TlsaAnswer::Records { records } => records,
+    };
+    let (kept, warnings) = parse_rrset(&owner, &records);
+    out.warnings.extend(warnings.into_iter().map(|w| format!("warning: {w}")));
+    if kept.is_empty() {
+        return Some((SecurityLevel::Secure, None));
+    }
+    if mx_insecure && mx_policy == SecurityLevel::Encrypt {
+        return Some((SecurityLevel::Encrypt, None));
+    }
+    let mut match_names = vec![host.to_string()];
+    if let Some((qname, _)) = mx {
+        match_names.push(qname.to_string());
+    }
+    let effective = if mx_insecure { SecurityLevel::HalfDane } else { level };
+    let setup = DaneSetup {
+        requested: level,
+        level: effective,
+        invalid: None,
+        reason: None,
+        warnings: Vec::new(),
+        records: kept,
+        base_domain: host.to_string(),
+        match_names,
+    };
+    Some((effective, Some(setup)))
 }

@@ -7,6 +7,7 @@
 
 pub mod cert;
 pub mod config;
+pub mod dane;
 pub mod delivery;
 pub mod diag;
 pub mod dns;

@@ -193,6 +193,18 @@ impl PostfixVersion {
         !self.at_least(3, 6, 0)
     }
 
+    /// posttls-finger's "Failed to establish session to DEST via HOST" names the port (3.8)
+    /// and, in 3.8 only, the destination's service too.
+    pub fn finger_failure_line(&self, dest: &str, host: &str, port: u16, why: &str) -> String {
+        if !self.at_least(3, 8, 0) {
+            format!("Failed to establish session to {dest} via {host}: {why}")
+        } else if !self.at_least(3, 9, 0) {
+            format!("Failed to establish session to {dest}:smtp via {host}:{port}: {why}")
+        } else {
+            format!("Failed to establish session to {dest} via {host}:{port}: {why}")
+        }
+    }
+
     /// Wording of the resumed-session hint changed in 3.9 ("peer credential").
     pub fn reuse_hint_says_peer_credential(&self) -> bool {
         self.at_least(3, 9, 0)

@@ -57,3 +57,18 @@ fn postfix_3_7_11_agrees() {
 fn postfix_3_11_6_agrees() {
     check("oracle", "3.11.6");
 }
+
+#[test]
+fn dane_postfix_3_5_27_agrees() {
+    check("oracle-dane", "3.5.27");
+}
+
+#[test]
+fn dane_postfix_3_7_11_agrees() {
+    check("oracle-dane", "3.7.11");
+}
+
+#[test]
+fn dane_postfix_3_11_6_agrees() {
+    check("oracle-dane", "3.11.6");
+}

@@ -101,8 +101,13 @@ pub struct EffectivePolicy {
     pub level: SecurityLevel,
     /// Where the level came from.
     pub level_source: LevelSource,
-    /// Postfix marked the policy invalid: deferral 4.7.5 "client TLS configuration problem".
+    /// Postfix marked the policy invalid: the delivery defers with `why`.
     pub invalid: bool,
+    /// DSN and reason when invalid (4.7.5 "client TLS configuration problem" unless DANE
+    /// says otherwise).
+    pub why: (String, String),
+    /// DANE set-up, at the dane and dane-only levels.
+    pub dane: Option<crate::dane::setup::DaneSetup>,
     /// Warnings Postfix logs while building the policy, complete texts, in order.
     pub warnings: Vec<String>,
     /// The match list (names/strategies for verify/secure, digests for fingerprint).
@@ -141,12 +146,25 @@ impl TrustAnchorSource for AnchorFiles<'_> {
     }
 }
 
+/// The server the policy is built for (DANE needs the host, its DNSSEC status and the MX).
+pub struct ServerContext<'a> {
+    /// MX host name.
+    pub host: &'a str,
+    /// TCP port.
+    pub port: u16,
+    /// The MX query name and whether the MX RRset was validated, when MX lookup was used.
+    pub mx: Option<(&'a str, bool)>,
+    /// DNS data.
+    pub dns: &'a crate::dns::Dns,
+}
+
 /// The table title Postfix prints (`smtp_tls_policy_maps`).
 pub const POLICY_TITLE: &str = "smtp_tls_policy_maps";
 
 /// `policy_create()` for destination key `dest` (the next-hop string).
 pub fn effective_policy(
     dest: &str,
+    server: &ServerContext<'_>,
     global: &GlobalLevel,
     settings: &Settings,
     table: Option<&PolicyTable>,
@@ -162,6 +180,8 @@ pub fn effective_policy(
         level: global_level,
         level_source: global.source.clone(),
         invalid: false,
+        why: ("4.7.5".to_string(), "client TLS configuration problem".to_string()),
+        dane: None,
         warnings: Vec::new(),
         matches: Vec::new(),
         match_source: MatchSource::NotApplicable,
@@ -206,15 +226,25 @@ pub fn effective_policy(
         }
     }
 
-    if p.level.dane_based() && settings.get("smtp_dns_support_level").trim() != "dnssec" {
-        // dane_init(): an administrator's configuration problem; dane degrades to may,
-        // dane-only makes the policy invalid.
-        p.warnings.push(format!("{dest}: {} configured with dnssec lookups disabled", p.level.name()));
-        if p.level == SecurityLevel::DaneOnly {
+    if p.level.dane_based() {
+        let setup = crate::dane::setup::dane_init(&crate::dane::setup::DaneInput {
+            level: p.level,
+            dest,
+            host: server.host,
+            port: server.port,
+            mx: server.mx,
+            settings,
+            dns: server.dns,
+        });
+        p.warnings.extend(setup.warnings.iter().cloned());
+        p.level = setup.level;
+        if let Some(why) = setup.invalid.clone() {
             p.invalid = true;
+            p.why = why;
+            p.dane = Some(setup);
             return p;
         }
-        p.level = SecurityLevel::May;
+        p.dane = Some(setup);
     }
 
     let entry = p.entry.clone();

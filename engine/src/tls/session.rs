@@ -129,6 +129,8 @@ pub struct Connection {
     pub matched_peername: Option<String>,
     /// The fingerprint that matched, as Postfix logs it.
     pub matched_fingerprint: Option<String>,
+    /// The DANE record that matched, as Postfix logs it after `Matched DANE `.
+    pub matched_dane: Option<String>,
     /// ≤3.5 certmatch lines.
     pub certmatch: Vec<CertMatchLine>,
     /// Warnings logged on this connection (complete texts).
@@ -181,6 +183,8 @@ pub struct ConnectionRequest<'a> {
     pub cipher_grade: &'a str,
     /// `policy_failure` from MTA-STS.
     pub external_failure: Option<&'a str>,
+    /// DANE set-up (dane, dane-only, halfdane).
+    pub dane: Option<&'a crate::dane::setup::DaneSetup>,
 }
 
 /// The `NAMADDR: ` error text of a kept verification error (`tls_log_verify_error()`).
@@ -232,6 +236,7 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
         failure_line: None,
         matched_peername: None,
         matched_fingerprint: None,
+        matched_dane: None,
         certmatch: Vec::new(),
         warnings: Vec::new(),
         errors: Vec::new(),
@@ -265,10 +270,42 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
     }
     c.handshake = Handshake::Established;
 
+    // tls_dane_enable(): OpenSSL refuses some records only now (bad digest length, unknown
+    // matching type); with none left dane falls back to encrypt, dane-only must fail.
+    let mut level = req.level;
+    let mut dane_records: Option<Vec<crate::dane::record::TlsaRecord>> = None;
+    let mut forced_fail = false;
+    if let (Some(setup), true) = (req.dane, level.dane_based() && req.version.era() != Era::Legacy) {
+        let mut usable = Vec::new();
+        for r in &setup.records {
+            if r.usable_by_openssl() {
+                usable.push(r.clone());
+            } else {
+                let w = format!("{namaddr}: unusable TLSA RR: {}", r.display());
+                c.warnings.push(w.clone());
+                c.log.push(LogLine::new(p, LogLevel::Warning, Verbosity::Always, w));
+            }
+        }
+        if usable.is_empty() {
+            let w = if level == SecurityLevel::DaneOnly {
+                forced_fail = true;
+                format!("{namaddr}: all TLSA records unusable")
+            } else {
+                level = SecurityLevel::Encrypt;
+                format!("{namaddr}: all TLSA records unusable, fallback to unauthenticated TLS")
+            };
+            c.warnings.push(w.clone());
+            c.log.push(LogLine::new(p, LogLevel::Warning, Verbosity::Always, w));
+        } else {
+            dane_records = Some(usable);
+        }
+    }
+    c.level = level;
+
     if req.server.certificate && !req.served.is_empty() {
         let vreq = verify::Request {
             version: req.version,
-            level: req.level,
+            level,
             served: req.served,
             trust: req.trust,
             at: req.at,
@@ -278,9 +315,13 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
             fingerprints: req.fingerprints.map(|f| (f, req.match_digest)),
             trust_anchors: req.trust_anchors,
             external_failure: req.external_failure,
+            dane: dane_records.as_deref(),
         };
-        let v = verify::verify(&vreq);
-        apply_verification(&mut c, req, v);
+        let mut v = verify::verify(&vreq);
+        if forced_fail {
+            v.force_failure(verify::ForcedFailure::NoUsableTlsa, req.version);
+        }
+        apply_verification(&mut c, req, level, v);
     }
     c.trust = Some(trust_word(&c.flags, req.version));
     if let Some(word) = c.trust {
@@ -291,13 +332,13 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
             format!("{} TLS connection established to {namaddr}: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)", word.as_str()),
         ));
     }
-    if !c.flags.present && req.level.must_match() {
+    if !c.flags.present && level.must_match() {
         c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, "Server is anonymous"));
     }
-    let must_trust_reason = req.version.has_not_trusted_reason() && req.level.must_trust() && !c.flags.trusted;
+    let must_trust_reason = req.version.has_not_trusted_reason() && level.must_trust() && !c.flags.trusted;
     if must_trust_reason {
         c.outcome = ConnectionOutcome::Fail { dsn: "4.7.5".into(), reason: "Server certificate not trusted".into() };
-    } else if req.level.must_match() && !c.flags.matched {
+    } else if level.must_match() && !c.flags.matched {
         c.outcome = ConnectionOutcome::Fail { dsn: "4.7.5".into(), reason: "Server certificate not verified".into() };
     } else {
         c.outcome = ConnectionOutcome::Deliver { tls: true };
@@ -313,7 +354,7 @@ fn handshake_failed(mut c: Connection, why: &str) -> Connection {
 
 /// Derives flags, log lines and failure text from verification (`verify_x509()` 3.6+,
 /// `verify_extract_print()` + `verify_extract_name()` ≤3.5).
-fn apply_verification(c: &mut Connection, req: &ConnectionRequest<'_>, v: Verification) {
+fn apply_verification(c: &mut Connection, req: &ConnectionRequest<'_>, level: SecurityLevel, v: Verification) {
     let p = req.program;
     let namaddr = c.namaddr.clone();
     let leaf = &req.served[0];
@@ -362,12 +403,12 @@ fn apply_verification(c: &mut Connection, req: &ConnectionRequest<'_>, v: Verifi
                 c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, text));
                 c.certmatch.push(CertMatchLine { peer, ..line.clone() });
             }
-            if !c.flags.matched && c.flags.trusted && req.level.must_trust() && names.check.matched() {
+            if !c.flags.matched && c.flags.trusted && level.must_trust() && names.check.matched() {
                 c.flags.matched = true;
             }
         }
-        c.flags.secured = c.flags.present && c.flags.trusted && c.flags.matched && req.level != SecurityLevel::HalfDane;
-        let logs_untrusted = req.level.must_trust();
+        c.flags.secured = c.flags.present && c.flags.trusted && c.flags.matched && level != SecurityLevel::HalfDane;
+        let logs_untrusted = level.must_trust();
         if !c.flags.trusted && logs_untrusted {
             if let Some(ev) = &v.reported {
                 let line = failure_text(ev, &namaddr, v.forced.as_ref());
@@ -379,22 +420,26 @@ fn apply_verification(c: &mut Connection, req: &ConnectionRequest<'_>, v: Verifi
         let reported = v.reported.as_ref().map(|e| e.error);
         if v.verify_ok {
             c.flags.trusted = true;
-            if req.level.must_match() {
+            if level.must_match() {
                 c.flags.matched = true;
-                c.flags.secured = req.level != SecurityLevel::HalfDane;
+                c.flags.secured = level != SecurityLevel::HalfDane;
                 if let Some(peer) = v.names.as_ref().and_then(|n| n.peername.clone()) {
                     c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, format!("{namaddr}: matched peername: {peer}")));
                     c.matched_peername = Some(peer);
+                }
+                if let Some(m) = &v.matched_dane {
+                    c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, format!("{namaddr}: Matched DANE {m}")));
+                    c.matched_dane = Some(m.clone());
                 }
                 if let Some(fp) = v.fingerprint.as_ref().and_then(|f| f.matched.clone()) {
                     c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, format!("{namaddr}: Matched fingerprint: {fp}")));
                     c.matched_fingerprint = Some(fp);
                 }
             }
-        } else if era == Era::OpenSsl && req.level.must_match() && reported == Some(X509Error::HostnameMismatch) {
+        } else if era == Era::OpenSsl && level.must_match() && reported == Some(X509Error::HostnameMismatch) {
             c.flags.trusted = true;
         }
-        if !c.flags.matched && req.level.must_match() {
+        if !c.flags.matched && level.must_match() {
             if let Some(ev) = &v.reported {
                 let line = failure_text(ev, &namaddr, v.forced.as_ref());
                 c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, line.clone()));

@@ -109,6 +109,21 @@ pub enum ForcedFailure {
         /// The failure type.
         failure: String,
     },
+    /// dane-only with every TLSA record unusable ("all TLSA records unusable").
+    NoUsableTlsa,
+}
+
+impl Verification {
+    /// Forces failure after the fact (Postfix's `must_fail`, set when records fail to load).
+    pub fn force_failure(&mut self, why: ForcedFailure, version: &PostfixVersion) {
+        let _ = version;
+        let (subject, issuer) = self.reported.as_ref().map(|e| (e.subject.clone(), e.issuer.clone())).unwrap_or_default();
+        let forced = Event { depth: 0, error: X509Error::Unspecified, phase: Phase::Forced, subject, issuer };
+        self.events.push(forced.clone());
+        self.reported = Some(forced);
+        self.verify_ok = false;
+        self.forced = Some(why);
+    }
 }
 
 /// Everything verification found for one connection.
@@ -134,6 +149,8 @@ pub struct Verification {
     pub fingerprint: Option<FingerprintOutcome>,
     /// A DANE-EE style match of the leaf against a trust anchor (tafile) or fingerprint.
     pub ee_matched: bool,
+    /// The DANE match Postfix logs (`EE certificate at depth 0: 3 1 1 …`), when DANE matched.
+    pub matched_dane: Option<String>,
     /// Postfix forced a failure.
     pub forced: Option<ForcedFailure>,
     /// A trust anchor the server itself sent: its depth and SHA-512 certificate digest
@@ -167,6 +184,8 @@ pub struct Request<'a> {
     pub trust_anchors: Option<&'a [Certificate]>,
     /// `policy_failure` from an MTA-STS plugin.
     pub external_failure: Option<&'a str>,
+    /// DNSSEC TLSA records usable by OpenSSL, at the DANE levels.
+    pub dane: Option<&'a [crate::dane::record::TlsaRecord]>,
 }
 
 /// Applies `update_error_state()` of the version to a sequence of events.
@@ -364,6 +383,13 @@ pub fn verify(req: &Request<'_>) -> Verification {
         }
     }
 
+    if let Some(records) = req.dane {
+        if openssl_era {
+            dane_verify(req, records, leaf, &names, &mut out);
+            return finish(req, out);
+        }
+    }
+
     if let Some(failure) = req.external_failure {
         out.forced = Some(ForcedFailure::ExternalPolicy { failure: failure.to_string() });
     }
@@ -406,6 +432,57 @@ pub fn verify(req: &Request<'_>) -> Verification {
         out.legacy_names = Some(legacy::check(refs, &names, req.multi_label));
     }
     finish(req, out)
+}
+
+/// OpenSSL's `dane_verify()` (3.6+): a DANE-EE match ends verification (no name or date
+/// checks); otherwise the chain must reach a DANE-TA certificate (names and dates checked);
+/// with no trust anchor reached the error is "no matching DANE TLSA records".
+fn dane_verify(req: &Request<'_>, records: &[crate::dane::record::TlsaRecord], leaf: &Certificate, names: &CertNames, out: &mut Verification) {
+    if let Some(r) = records.iter().find(|r| r.usage == 3 && r.matches(leaf)) {
+        out.ee_matched = true;
+        out.anchored = true;
+        out.matched_dane = Some(format!("EE certificate at depth 0: {}", r.display()));
+        return;
+    }
+    let ta: Vec<&crate::dane::record::TlsaRecord> = records.iter().filter(|r| r.usage == 2).collect();
+    let mk = |depth: usize, error: X509Error, phase: Phase, cert: &Certificate| Event { depth, error, phase, subject: cert.subject.clone(), issuer: cert.issuer.clone() };
+    if ta.is_empty() {
+        out.events.push(mk(0, X509Error::DaneNoMatch, Phase::Dane, leaf));
+        return;
+    }
+    // "2 0 0" records carry the trust-anchor certificate itself: OpenSSL may add it to the chain.
+    let anchors: Vec<Certificate> =
+        ta.iter().filter(|r| r.selector == 0 && r.mtype == 0).filter_map(|r| Certificate::from_der(&r.data).ok()).collect();
+    let opts = VerifyOptions { at: req.at.unwrap_or(0), max_depth: req.max_depth };
+    let chain = build_chain(req.served, &TrustStore { anchors }, &opts);
+    out.chain = chain_steps(&chain, true);
+    let top = chain.links.iter().enumerate().skip(1).find(|(_, l)| ta.iter().any(|r| r.matches(&l.cert))).map(|(i, _)| i);
+    let Some(top) = top else {
+        let depth = chain.links.len().saturating_sub(1);
+        let cert = chain.links.last().map(|l| &l.cert).unwrap_or(leaf);
+        out.events.push(mk(depth, X509Error::DaneNoMatch, Phase::Dane, cert));
+        let check = openssl::check(req.refs, names);
+        out.events.extend(name_events(&check, leaf));
+        out.names = Some(check);
+        return;
+    };
+    out.anchored = true;
+    out.chain.truncate(top + 1);
+    if let Some(step) = out.chain.last_mut() {
+        step.origin = Origin::TrustAnchor;
+    }
+    if let Some(r) = ta.iter().find(|r| r.matches(&chain.links[top].cert)) {
+        out.matched_dane = Some(format!("TA certificate at depth {top}: {}", r.display()));
+    }
+    out.events.extend(chain.extension_events.iter().filter(|e| e.depth <= top).map(|e| event_for(&chain, e, Phase::Extensions)));
+    let check = openssl::check(req.refs, names);
+    out.events.extend(name_events(&check, leaf));
+    out.names = Some(check);
+    if req.at.is_some() {
+        out.events.extend(
+            chain.time_events.iter().filter(|e| e.depth <= top && e.error != X509Error::UnableToVerifyLeafSignature).map(|e| event_for(&chain, e, Phase::Dates)),
+        );
+    }
 }
 
 /// Applies `must_fail` and the version's error priority, and sets `verify_ok`.
