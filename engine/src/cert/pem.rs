@@ -90,7 +90,10 @@ impl<'a> Parser<'a> {
         if input.iter().all(|&b| base64::is_space(b)) || input == b"\xef\xbb\xbf" {
             return self.out;
         }
-        let was_der = input.first() == Some(&der::TAG_SEQUENCE) && der::read_tlv(input).is_some() && self.try_der();
+        let was_der = input.first() == Some(&der::TAG_SEQUENCE)
+            && looks_binary(input)
+            && der::read_tlv(input).is_some()
+            && self.try_der();
         if !was_der {
             let markers = armor::scan(input);
             if markers.is_empty() {
@@ -354,6 +357,13 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Whether the input is binary rather than text: not UTF-8, or holding control bytes other
+/// than whitespace. (A DER certificate's length octets alone make it invalid UTF-8.)
+fn looks_binary(input: &[u8]) -> bool {
+    std::str::from_utf8(input).is_err()
+        || input.iter().any(|&b| (b < 0x20 && !base64::is_space(b)) || b == 0x7f)
+}
+
 /// Whether DER bytes look like a private key or key store rather than a certificate: a
 /// certificate's outer SEQUENCE starts with another SEQUENCE, while PKCS#1, PKCS#8, SEC 1 EC
 /// keys and PKCS#12 bundles start with a small INTEGER version (0 to 3). (A PKCS#1 public
@@ -396,6 +406,9 @@ mod tests {
 
     #[test]
     fn plain_text_says_no_certificate() {
+        let r = parse_certificates(b"0 s:CN = hello world", Source::Certificates(0));
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!(r.diagnostics[0].code, "cert.no-certificate-found");
         let r = parse_certificates(b"hello world", Source::Certificates(0));
         assert_eq!(r.diagnostics.len(), 1);
         assert_eq!(r.diagnostics[0].code, "cert.no-certificate-found");
@@ -623,6 +636,50 @@ mod tests {
         };
         let r = parse_certificates(text.as_bytes(), Source::Certificates(0));
         assert!(r.private_key_refused, "{:?}", r.diagnostics);
+    }
+
+    mod fuzz {
+        use super::*;
+        use crate::cert::chain::{build_chain, TrustStore, VerifyOptions};
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(400))]
+
+            /// Arbitrary bytes never panic and every span lies inside the input.
+            #[test]
+            fn arbitrary_bytes(input in proptest::collection::vec(any::<u8>(), 0..3000)) {
+                let r = parse_certificates(&input, Source::Certificates(0));
+                for d in &r.diagnostics {
+                    if let Some(span) = d.span {
+                        prop_assert!(span.start <= span.end && span.end <= input.len());
+                    }
+                }
+            }
+
+            /// Corrupted certificates (DER and PEM) never panic, nor does verifying whatever
+            /// still parses.
+            #[test]
+            fn corrupted_certificates(edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8)) {
+                let chain_pem = CHAIN;
+                let mut der = der_of(blocks()[0]);
+                for (at, byte) in &edits {
+                    let i = at.index(der.len());
+                    der[i] = *byte;
+                }
+                let r = parse_certificates(&der, Source::Certificates(0));
+                let mut text = chain_pem.as_bytes().to_vec();
+                for (at, byte) in &edits {
+                    let i = at.index(text.len());
+                    text[i] = *byte;
+                }
+                let r2 = parse_certificates(&text, Source::Certificates(0));
+                let mut served = r.certificates;
+                served.extend(r2.certificates);
+                let store = TrustStore::new(served.clone());
+                let _ = build_chain(&served, &store, &VerifyOptions::new(1_800_000_000));
+            }
+        }
     }
 }
 
