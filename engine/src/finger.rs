@@ -245,9 +245,17 @@ fn dane_host_level(
         TlsaAnswer::NotFound => return Some((SecurityLevel::Secure, None)),
         TlsaAnswer::Records { records } => records,
     };
-    let (kept, warnings) = parse_rrset(&owner, &records);
-    out.warnings.extend(warnings.into_iter().map(|w| format!("warning: {w}")));
-    if kept.is_empty() {
+    let legacy_era = version.era() == Era::Legacy;
+    let (kept, legacy) = if legacy_era {
+        let parsed = crate::dane::legacy::parse_rrset(&owner, &records);
+        out.warnings.extend(parsed.warnings.iter().map(|w| format!("warning: {w}")));
+        (Vec::new(), Some(parsed))
+    } else {
+        let (kept, warnings) = parse_rrset(&owner, &records);
+        out.warnings.extend(warnings.into_iter().map(|w| format!("warning: {w}")));
+        (kept, None)
+    };
+    if legacy.as_ref().map(|l| l.is_empty()).unwrap_or(kept.is_empty()) {
         return Some((SecurityLevel::Secure, None));
     }
     if mx_insecure && mx_policy == SecurityLevel::Encrypt {
@@ -267,6 +275,7 @@ fn dane_host_level(
         records: kept,
         base_domain: host.to_string(),
         match_names,
+        legacy,
     };
     Some((effective, Some(setup)))
 }

@@ -190,7 +190,7 @@ pub fn predicted(report: &Report) -> Value {
     let tls: Vec<Value> = conns.iter().filter_map(|c| c.trust.map(|t| json!({"trust": t.as_str(), "peer": c.namaddr}))).collect();
     out.insert("tls".into(), Value::Array(tls));
     out.insert("matched_peername".into(), json!(conns.iter().filter_map(|c| c.matched_peername.clone()).collect::<Vec<_>>()));
-    out.insert("matched_fingerprint".into(), json!(conns.iter().filter_map(|c| c.matched_fingerprint.clone()).collect::<Vec<_>>()));
+    out.insert("matched_fingerprint".into(), json!(conns.iter().flat_map(|c| c.matched_fingerprints.iter().cloned()).collect::<Vec<_>>()));
     out.insert("verify_failures".into(), json!(conns.iter().filter_map(|c| c.failure_line.clone()).collect::<Vec<_>>()));
     out.insert("certmatch".into(), certmatch(conns.iter().copied()));
     let o = &d.outcome;

@@ -28,6 +28,8 @@ pub struct DaneSetup {
     pub base_domain: String,
     /// Reference names for DANE-TA: the base domain and the MX query name.
     pub match_names: Vec<String>,
+    /// ≤3.5: the RRset as Postfix's own DANE code keeps it.
+    pub legacy: Option<super::legacy::LegacyDane>,
 }
 
 /// Inputs of DANE set-up.
@@ -46,6 +48,8 @@ pub struct DaneInput<'a> {
     pub settings: &'a Settings,
     /// DNS data.
     pub dns: &'a Dns,
+    /// ≤3.5 parses and matches TLSA records itself.
+    pub legacy: bool,
 }
 
 /// The insecure-MX policy in force (`smtp_tls_dane_insecure_mx_policy`).
@@ -105,6 +109,7 @@ pub fn dane_init(input: &DaneInput<'_>) -> DaneSetup {
         records: Vec::new(),
         base_domain: input.host.to_string(),
         match_names: Vec::new(),
+        legacy: None,
     };
     let name = input.level.name();
     if input.settings.get("smtp_dns_support_level").trim() != "dnssec" {
@@ -139,9 +144,17 @@ pub fn dane_init(input: &DaneInput<'_>) -> DaneSetup {
         }
         TlsaAnswer::Records { records } => records,
     };
-    let (kept, warnings) = parse_rrset(&owner, &records);
-    s.warnings.extend(warnings);
-    if kept.is_empty() {
+    let (kept, legacy) = if input.legacy {
+        let parsed = super::legacy::parse_rrset(&owner, &records);
+        s.warnings.extend(parsed.warnings.iter().cloned());
+        (Vec::new(), Some(parsed))
+    } else {
+        let (kept, warnings) = parse_rrset(&owner, &records);
+        s.warnings.extend(warnings);
+        (kept, None)
+    };
+    let empty = legacy.as_ref().map(|l| l.is_empty()).unwrap_or(kept.is_empty());
+    if empty {
         incompat(&mut s, Incompat::CannotAuthenticate, "TLSA records unusable".into());
         return s;
     }
@@ -153,10 +166,16 @@ pub fn dane_init(input: &DaneInput<'_>) -> DaneSetup {
         s.level = SecurityLevel::HalfDane;
     }
     s.records = kept;
-    s.match_names = vec![input.host.to_string()];
-    if let Some((qname, _)) = input.mx {
-        s.match_names.push(qname.to_string());
+    // ≤3.5 configures the DANE names only when there are trust-anchor records (end-entity
+    // matches need no names); 3.6+ always does.
+    let names = legacy.as_ref().map(|l| l.has_ta()).unwrap_or(true);
+    if names {
+        s.match_names = vec![input.host.to_string()];
+        if let Some((qname, _)) = input.mx {
+            s.match_names.push(qname.to_string());
+        }
     }
+    s.legacy = legacy;
     s
 }
 

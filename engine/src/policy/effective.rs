@@ -235,6 +235,7 @@ pub fn effective_policy(
             mx: server.mx,
             settings,
             dns: server.dns,
+            legacy: version.era() == crate::version::Era::Legacy,
         });
         p.warnings.extend(setup.warnings.iter().cloned());
         p.level = setup.level;

@@ -127,8 +127,11 @@ pub struct Connection {
     pub failure_line: Option<String>,
     /// `matched peername:` (3.6+), when logged.
     pub matched_peername: Option<String>,
-    /// The fingerprint that matched, as Postfix logs it.
+    /// The fingerprint that matched, as Postfix logs it (the last one logged).
     pub matched_fingerprint: Option<String>,
+    /// Every digest-match line's digest, in log order (≤3.5 can log a trust anchor and an
+    /// end-entity match on one connection).
+    pub matched_fingerprints: Vec<String>,
     /// The DANE record that matched, as Postfix logs it after `Matched DANE `.
     pub matched_dane: Option<String>,
     /// ≤3.5 certmatch lines.
@@ -199,8 +202,12 @@ pub fn failure_text(event: &Event, namaddr: &str, forced: Option<&ForcedFailure>
         X509Error::UnableToGetIssuerCertLocally | X509Error::SelfSignedCertInChain => {
             format!("certificate verification failed for {namaddr}: untrusted issuer {}", crate::logs::printable(&event.issuer))
         }
-        X509Error::CertNotYetValid => format!("{purpose} certificate verification failed for {namaddr}: certificate not yet valid"),
-        X509Error::CertHasExpired => format!("{purpose} certificate verification failed for {namaddr}: certificate has expired"),
+        X509Error::CertNotYetValid | X509Error::ErrorInCertNotBeforeField => {
+            format!("{purpose} certificate verification failed for {namaddr}: certificate not yet valid")
+        }
+        X509Error::CertHasExpired | X509Error::ErrorInCertNotAfterField => {
+            format!("{purpose} certificate verification failed for {namaddr}: certificate has expired")
+        }
         X509Error::InvalidPurpose => {
             format!("certificate verification failed for {namaddr}: not designated for use as a {purpose} certificate")
         }
@@ -236,6 +243,7 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
         failure_line: None,
         matched_peername: None,
         matched_fingerprint: None,
+        matched_fingerprints: Vec::new(),
         matched_dane: None,
         certmatch: Vec::new(),
         warnings: Vec::new(),
@@ -316,6 +324,7 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
             trust_anchors: req.trust_anchors,
             external_failure: req.external_failure,
             dane: dane_records.as_deref(),
+            legacy_dane: req.dane.and_then(|d| d.legacy.as_ref()).filter(|_| level.dane_based()),
         };
         let mut v = verify::verify(&vreq);
         if forced_fail {
@@ -373,16 +382,19 @@ fn apply_verification(c: &mut Connection, req: &ConnectionRequest<'_>, level: Se
         if v.verify_ok {
             c.flags.trusted = true;
         }
+        let mut digest_lines: Vec<(String, String)> = v.legacy_matches.clone();
         if let Some((depth, digest)) = &v.served_anchor {
-            let line = format!("{namaddr}: depth={depth} matched trust anchor certificate sha512 digest {digest}");
-            c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, line));
-            c.matched_fingerprint = Some(digest.clone());
+            digest_lines.push((format!("depth={depth} matched trust anchor certificate sha512 digest {digest}"), digest.clone()));
         }
         if let Some(fp) = &v.fingerprint {
-            if let Some(line) = &fp.legacy_line {
-                c.matched_fingerprint = fp.matched.clone();
-                c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, format!("{namaddr}: {line}")));
+            if let (Some(line), Some(m)) = (&fp.legacy_line, &fp.matched) {
+                digest_lines.push((line.clone(), m.clone()));
             }
+        }
+        for (line, digest) in digest_lines {
+            c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, format!("{namaddr}: {line}")));
+            c.matched_fingerprints.push(digest.clone());
+            c.matched_fingerprint = Some(digest);
         }
         if let Some(names) = &v.legacy_names {
             for w in &names.warnings {
@@ -408,7 +420,8 @@ fn apply_verification(c: &mut Connection, req: &ConnectionRequest<'_>, level: Se
             }
         }
         c.flags.secured = c.flags.present && c.flags.trusted && c.flags.matched && level != SecurityLevel::HalfDane;
-        let logs_untrusted = level.must_trust();
+        let has_ta = req.dane.and_then(|d| d.legacy.as_ref()).map(|l| l.has_ta()).unwrap_or(true);
+        let logs_untrusted = level.must_trust() && (!level.dane_based() || has_ta);
         if !c.flags.trusted && logs_untrusted {
             if let Some(ev) = &v.reported {
                 let line = failure_text(ev, &namaddr, v.forced.as_ref());
@@ -433,6 +446,7 @@ fn apply_verification(c: &mut Connection, req: &ConnectionRequest<'_>, level: Se
                 }
                 if let Some(fp) = v.fingerprint.as_ref().and_then(|f| f.matched.clone()) {
                     c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, format!("{namaddr}: Matched fingerprint: {fp}")));
+                    c.matched_fingerprints.push(fp.clone());
                     c.matched_fingerprint = Some(fp);
                 }
             }

@@ -151,6 +151,9 @@ pub struct Verification {
     pub ee_matched: bool,
     /// The DANE match Postfix logs (`EE certificate at depth 0: 3 1 1 …`), when DANE matched.
     pub matched_dane: Option<String>,
+    /// ≤3.5 digest-match detail lines (`depth=N matched … digest …`), in log order, with the
+    /// digest each one names.
+    pub legacy_matches: Vec<(String, String)>,
     /// Postfix forced a failure.
     pub forced: Option<ForcedFailure>,
     /// A trust anchor the server itself sent: its depth and SHA-512 certificate digest
@@ -186,6 +189,8 @@ pub struct Request<'a> {
     pub external_failure: Option<&'a str>,
     /// DNSSEC TLSA records usable by OpenSSL, at the DANE levels.
     pub dane: Option<&'a [crate::dane::record::TlsaRecord]>,
+    /// ≤3.5: the TLSA RRset as Postfix's own DANE code keeps it.
+    pub legacy_dane: Option<&'a crate::dane::legacy::LegacyDane>,
 }
 
 /// Applies `update_error_state()` of the version to a sequence of events.
@@ -390,6 +395,12 @@ pub fn verify(req: &Request<'_>) -> Verification {
         }
     }
 
+    if let (Some(dane), false) = (req.legacy_dane, openssl_era) {
+        legacy_dane_verify(req, dane, &mut out);
+        out.legacy_names = Some(legacy::check(req.refs, &names, req.multi_label));
+        return finish(req, out);
+    }
+
     if let Some(failure) = req.external_failure {
         out.forced = Some(ForcedFailure::ExternalPolicy { failure: failure.to_string() });
     }
@@ -482,6 +493,84 @@ fn dane_verify(req: &Request<'_>, records: &[crate::dane::record::TlsaRecord], l
         out.events.extend(
             chain.time_events.iter().filter(|e| e.depth <= top && e.error != X509Error::UnableToVerifyLeafSignature).map(|e| event_for(&chain, e, Phase::Dates)),
         );
+    }
+}
+
+/// ≤3.5 DANE (`dane_cb()`, `set_trust()`, `verify_extract_print()`): with trust-anchor records
+/// the CAfile is not used; the chain is trusted up to a served certificate matching a TA
+/// certificate digest (a public-key match fails under OpenSSL 3); end-entity digests match
+/// the leaf after the handshake.
+fn legacy_dane_verify(req: &Request<'_>, dane: &crate::dane::legacy::LegacyDane, out: &mut Verification) {
+    use crate::dane::legacy::{match_cert, LegacyMatch};
+    let Some(leaf) = req.served.first() else { return };
+    if dane.has_ta() {
+        let opts = VerifyOptions { at: req.at.unwrap_or(0), max_depth: req.max_depth };
+        let empty = TrustStore { anchors: Vec::new() };
+        let chain = build_chain(req.served, &empty, &opts);
+        out.chain = chain_steps(&chain, true);
+        let dated = |e: &&VerifyEvent| req.at.is_some() && e.error != X509Error::UnableToVerifyLeafSignature;
+        let mut anchored_at = None;
+        for (i, link) in chain.links.iter().enumerate().skip(1) {
+            if let Some((kind, line, hex)) = match_cert(dane, 2, &link.cert, i) {
+                out.legacy_matches.push((line, hex));
+                match kind {
+                    LegacyMatch::Certificate => anchored_at = Some(i),
+                    LegacyMatch::PublicKey => {
+                        let below = &chain.links[i - 1].cert;
+                        out.events.push(Event {
+                            depth: i - 1,
+                            error: X509Error::UnableToGetIssuerCertLocally,
+                            phase: Phase::Chain,
+                            subject: below.subject.clone(),
+                            issuer: below.issuer.clone(),
+                        });
+                        return legacy_ee(dane, leaf, out, match_cert);
+                    }
+                }
+                break;
+            }
+        }
+        if anchored_at.is_none() {
+            // ta_signed(): the top certificate issued by a full trust-anchor certificate.
+            let top = chain.links.last().map(|l| &l.cert).unwrap_or(leaf);
+            let signed = dane.ta_certs.iter().filter_map(|d| Certificate::from_der(d).ok()).any(|ta| ta.subject_canon == top.issuer_canon && top.akid_matches(&ta));
+            if signed {
+                anchored_at = Some(chain.links.len().saturating_sub(1));
+            }
+        }
+        match anchored_at {
+            Some(top) => {
+                out.anchored = true;
+                out.chain.truncate(top + 1);
+                out.events.extend(chain.extension_events.iter().filter(|e| e.depth <= top).map(|e| event_for(&chain, e, Phase::Extensions)));
+                out.events.extend(chain.time_events.iter().filter(|e| e.depth <= top).filter(dated).map(|e| event_for(&chain, e, Phase::Dates)));
+            }
+            None => {
+                out.events.extend(chain.build_events.iter().map(|e| event_for(&chain, e, Phase::Chain)));
+                out.events.extend(chain.extension_events.iter().map(|e| event_for(&chain, e, Phase::Extensions)));
+                out.events.extend(chain.time_events.iter().filter(dated).map(|e| event_for(&chain, e, Phase::Dates)));
+            }
+        }
+    } else {
+        let (early, late) = chain_events(req, out);
+        out.events.extend(early);
+        out.events.extend(late);
+    }
+    legacy_ee(dane, leaf, out, match_cert)
+}
+
+/// The end-entity digest match made after the handshake (≤3.5).
+fn legacy_ee(
+    dane: &crate::dane::legacy::LegacyDane,
+    leaf: &Certificate,
+    out: &mut Verification,
+    match_cert: fn(&crate::dane::legacy::LegacyDane, u8, &Certificate, usize) -> Option<(crate::dane::legacy::LegacyMatch, String, String)>,
+) {
+    if dane.has_ee() {
+        if let Some((_, line, hex)) = match_cert(dane, 3, leaf, 0) {
+            out.ee_matched = true;
+            out.legacy_matches.push((line, hex));
+        }
     }
 }
 
