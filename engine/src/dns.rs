@@ -36,6 +36,9 @@ pub struct Dns {
     /// Whether answers not listed in `dnssec` are DNSSEC-validated.
     #[serde(default)]
     pub default_secure: bool,
+    /// TLSA records pasted without an owner name: they answer for every host.
+    #[serde(default)]
+    pub unowned_tlsa: Vec<String>,
 }
 
 /// One resolver answer's DNSSEC status.
@@ -117,8 +120,9 @@ impl Dns {
             return TlsaAnswer::Error;
         }
         let secure = status.map(|s| s.ad).unwrap_or(self.default_secure);
-        match self.tlsa.get(&owner) {
-            Some(records) if !records.is_empty() && secure => TlsaAnswer::Records { records: records.clone() },
+        let records = self.tlsa.get(&owner).filter(|r| !r.is_empty()).or((!self.unowned_tlsa.is_empty()).then_some(&self.unowned_tlsa));
+        match records {
+            Some(records) if secure => TlsaAnswer::Records { records: records.clone() },
             _ => TlsaAnswer::NotFound,
         }
     }

@@ -84,6 +84,20 @@ fn dns_from_text(scenario: &Scenario, diagnostics: &mut Vec<Diagnostic>) -> Dns 
     for a in mx.addresses.iter().chain(addresses.records.iter()) {
         dns.addresses.entry(a.host.trim_end_matches('.').to_lowercase()).or_default().push(a.address.to_string());
     }
+    let tlsa = crate::input::tlsa::parse_tlsa(&scenario.tlsa);
+    diagnostics.extend(tlsa.diagnostics.clone());
+    for r in tlsa.records {
+        match r.owner {
+            Some(owner) => dns.tlsa.entry(owner).or_default().push(r.rdata),
+            None => dns.unowned_tlsa.push(r.rdata),
+        }
+    }
+    dns.default_secure = tlsa.dnssec_ad.unwrap_or(scenario.dnssec_validated);
+    for name in &scenario.insecure_names {
+        for rtype in ["MX", "A", "AAAA", "TLSA"] {
+            dns.set_dnssec(name, rtype, crate::dns::DnssecStatus { ad: false, rcode: "NOERROR".into() });
+        }
+    }
     dns
 }
 
@@ -244,6 +258,7 @@ pub fn explain_without_fixes(scenario: &Scenario) -> Report {
         outcome: None,
         log: Vec::new(),
         fixes: Vec::new(),
+        tlsa: tlsa_advice(&chains, &dns),
     };
 
     match &scenario.probe {
@@ -305,6 +320,7 @@ pub fn explain_without_fixes(scenario: &Scenario) -> Report {
             Source::Addresses => Some(scenario.addresses.as_str()),
             Source::Certificates(i) => scenario.certificates.get(i).map(|c| c.pem.as_str()),
             Source::CaBundle => Some(scenario.ca_bundle.as_str()),
+            Source::Tlsa => Some(scenario.tlsa.as_str()),
             _ => None,
         };
         if let (Some(text), Some(span), None) = (text, d.span, d.position) {
@@ -365,4 +381,34 @@ fn failing_stage(d: &crate::delivery::Delivery) -> String {
             }
         }
     }
+}
+
+/// DANE help for the page: records to publish for each pasted chain, and what each pasted
+/// record matches.
+fn tlsa_advice(chains: &[(String, Vec<Certificate>)], dns: &Dns) -> crate::report::TlsaAdvice {
+    use crate::dane::record::{suggested_records, TlsaRecord};
+    use crate::report::{PastedRecord, SuggestedRecord, TlsaAdvice};
+    let mut advice = TlsaAdvice::default();
+    for (host, chain) in chains {
+        for (depth, r) in suggested_records(chain) {
+            let hex: String = r.data.iter().map(|b| format!("{b:02x}")).collect();
+            advice.suggested.push(SuggestedRecord { host: host.clone(), depth, record: format!("{} {} {} {hex}", r.usage, r.selector, r.mtype) });
+        }
+    }
+    let pasted = dns.tlsa.iter().flat_map(|(o, rs)| rs.iter().map(move |r| (Some(o.clone()), r.clone()))).chain(dns.unowned_tlsa.iter().map(|r| (None, r.clone())));
+    for (owner, text) in pasted {
+        let Ok(r) = TlsaRecord::parse(&text) else { continue };
+        let problem = if r.usage < 2 {
+            Some("usages 0 and 1 (PKIX) are not used by Postfix".to_string())
+        } else if r.mtype == 255 {
+            Some("matching type 255 is reserved for Postfix's fingerprint level".to_string())
+        } else if !r.usable_by_openssl() {
+            Some("OpenSSL refuses it (wrong digest length or unknown selector/matching type)".to_string())
+        } else {
+            None
+        };
+        let matches = chains.iter().flat_map(|(h, chain)| chain.iter().enumerate().filter(|(_, c)| r.matches(c)).map(move |(d, _)| (h.clone(), d))).collect();
+        advice.pasted.push(PastedRecord { owner, record: text, matches, problem });
+    }
+    advice
 }

@@ -164,6 +164,7 @@ pub fn scenario_of(case: &Value, cas: &CaFiles) -> Scenario {
         probe,
         dns: Some(dns),
         policy_file: "<policy_file>".into(),
+        ..Scenario::default()
     }
 }
 

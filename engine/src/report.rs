@@ -117,4 +117,40 @@ pub struct Report {
     pub log: Vec<LogLine>,
     /// Policy changes that would make it pass, verified by re-running the engine.
     pub fixes: Vec<Fix>,
+    /// DANE help: the TLSA records to publish for the pasted chains, and which pasted
+    /// records match which certificate.
+    pub tlsa: TlsaAdvice,
+}
+
+/// TLSA records to publish, and how the pasted ones relate to the pasted certificates.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TlsaAdvice {
+    /// For each chain (by host, empty = every host): depth and record (`3 1 1 HEX`).
+    pub suggested: Vec<SuggestedRecord>,
+    /// For each pasted record: the certificates it matches.
+    pub pasted: Vec<PastedRecord>,
+}
+
+/// A record an operator could publish.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuggestedRecord {
+    /// Chain it belongs to.
+    pub host: String,
+    /// Depth of the certificate (0 = leaf → DANE-EE; above → DANE-TA).
+    pub depth: usize,
+    /// The record, presentation form with full hex.
+    pub record: String,
+}
+
+/// A pasted record and what it matches.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PastedRecord {
+    /// Owner name, if given.
+    pub owner: Option<String>,
+    /// The record.
+    pub record: String,
+    /// `(host, depth)` of every pasted certificate it matches.
+    pub matches: Vec<(String, usize)>,
+    /// Why Postfix would not use it, if it would not (usage 0/1, bad digest length…).
+    pub problem: Option<String>,
 }

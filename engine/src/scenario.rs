@@ -92,6 +92,13 @@ pub struct Scenario {
     pub mx: String,
     /// Address records per host (optional).
     pub addresses: String,
+    /// TLSA records: `dig TLSA` output or `usage selector mtype hex` lines (for DANE).
+    pub tlsa: String,
+    /// Whether the DNS answers (MX, addresses, TLSA) were DNSSEC-validated, unless listed in
+    /// `insecure_names`.
+    pub dnssec_validated: bool,
+    /// Names whose answers were not DNSSEC-validated (e.g. an MX domain in an unsigned zone).
+    pub insecure_names: Vec<String>,
     /// Certificates the servers present.
     pub certificates: Vec<ServedChain>,
     /// Whether the CA store trusts the chain.
@@ -123,6 +130,9 @@ impl Default for Scenario {
             destination: String::new(),
             mx: String::new(),
             addresses: String::new(),
+            tlsa: String::new(),
+            dnssec_validated: true,
+            insecure_names: Vec::new(),
             certificates: Vec::new(),
             ca_trust: CaTrust::Unknown,
             ca_bundle: String::new(),

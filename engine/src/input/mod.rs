@@ -18,6 +18,7 @@ pub mod master;
 pub mod mx;
 pub mod table;
 pub mod table_reader;
+pub mod tlsa;
 
 pub use addresses::{parse_addresses, AddressList, AddressRecord};
 pub use diagnostics::{locate_linear, DIAGNOSTIC_LIMIT};

@@ -1,0 +1,103 @@
+//! TLSA records as people paste them: `dig TLSA _25._tcp.mx.example.com` output (with or
+//! without `+dnssec`, its `ad` flag read), `owner TTL IN TLSA u s m hex` lines, or bare
+//! `u s m hex` lines that belong to every MX host.
+
+use crate::dane::record::TlsaRecord;
+use crate::diag::{locate_all, Diagnostic, Source, Span};
+
+/// One pasted record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsaLine {
+    /// Owner name (`_25._tcp.mx.example.com`, lower case, no trailing dot), when given.
+    pub owner: Option<String>,
+    /// The record in presentation form (`3 1 1 HEX`).
+    pub rdata: String,
+    /// Where it is in the text.
+    pub span: Span,
+}
+
+/// The parsed TLSA text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TlsaList {
+    /// Records in input order.
+    pub records: Vec<TlsaLine>,
+    /// The `ad` flag of pasted dig output, when present.
+    pub dnssec_ad: Option<bool>,
+    /// Findings.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses pasted TLSA records.
+pub fn parse_tlsa(text: &str) -> TlsaList {
+    let mut out = TlsaList::default();
+    let mut offset = 0;
+    for raw in text.split_inclusive('\n') {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let trimmed = line.trim();
+        let span = Span::new(start + (line.len() - line.trim_start().len()), start + line.trim_end().len());
+        if trimmed.is_empty() {
+            continue;
+        }
+        if let Some(flags) = trimmed.strip_prefix(";; flags:") {
+            let words: Vec<&str> = flags.split(';').next().unwrap_or("").split_whitespace().collect();
+            out.dnssec_ad = Some(words.contains(&"ad"));
+            continue;
+        }
+        if trimmed.starts_with(';') || trimmed.starts_with('#') {
+            continue;
+        }
+        let words: Vec<&str> = trimmed.split_whitespace().collect();
+        let (owner, rest) = match words.iter().position(|w| w.eq_ignore_ascii_case("TLSA")) {
+            Some(i) => (words.first().filter(|_| i > 0).map(|o| o.trim_end_matches('.').to_lowercase()), &words[i + 1..]),
+            None if words.first().is_some_and(|w| w.parse::<u8>().is_ok()) => (None, &words[..]),
+            None => {
+                if !words.iter().any(|w| ["RRSIG", "A", "AAAA", "MX", "CNAME", "NSEC", "NSEC3"].contains(w)) {
+                    out.diagnostics.push(
+                        Diagnostic::warning("tlsa.unreadable-line", Source::Tlsa, "Not a TLSA record")
+                            .at(span)
+                            .hint("Paste `dig TLSA _25._tcp.HOST` output or lines like `3 1 1 <sha256 hex>`."),
+                    );
+                }
+                continue;
+            }
+        };
+        let rdata = rest.join(" ");
+        match TlsaRecord::parse(&rdata) {
+            Ok(r) => out.records.push(TlsaLine { owner, rdata: format!("{} {} {} {}", r.usage, r.selector, r.mtype, hex(&r.data)), span }),
+            Err(e) => out.diagnostics.push(
+                Diagnostic::error("tlsa.bad-record", Source::Tlsa, format!("Bad TLSA record: {e}")).at(span).param("record", rdata),
+            ),
+        }
+    }
+    locate_all(&mut out.diagnostics, text);
+    out
+}
+
+fn hex(data: &[u8]) -> String {
+    data.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_dig_and_plain_forms() {
+        let text = ";; flags: qr rd ra ad; QUERY: 1\n_25._tcp.mx.example.com. 3600 IN TLSA 3 1 1 5548 9171\n2 1 1 AB\n";
+        let t = parse_tlsa(text);
+        assert_eq!(t.dnssec_ad, Some(true));
+        assert_eq!(t.records.len(), 2);
+        assert_eq!(t.records[0].owner.as_deref(), Some("_25._tcp.mx.example.com"));
+        assert_eq!(t.records[0].rdata, "3 1 1 55489171");
+        assert_eq!(t.records[1].owner, None);
+    }
+
+    #[test]
+    fn bad_lines_are_reported_with_positions() {
+        let t = parse_tlsa("3 1 1 abc\nhello world\n");
+        assert_eq!(t.diagnostics.len(), 2);
+        assert_eq!(t.diagnostics[1].position.map(|p| p.line), Some(2));
+    }
+}
