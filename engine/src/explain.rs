@@ -103,7 +103,8 @@ fn dns_from_text(scenario: &Scenario, diagnostics: &mut Vec<Diagnostic>) -> Dns 
 
 /// Parses and resolves every input of `scenario`.
 pub fn prepare(scenario: &Scenario) -> Prepared {
-    let mut diagnostics = Vec::new();
+    let (scenario, mut diagnostics) = crate::limits::enforce(scenario);
+    let scenario = &scenario;
     let version = match PostfixVersion::parse(&scenario.postfix_version) {
         Ok(v) => v,
         Err(e) => {

@@ -15,6 +15,7 @@ pub mod explain;
 pub mod finger;
 pub mod fixes;
 pub mod input;
+pub mod limits;
 pub mod lint;
 pub mod logread;
 pub mod logs;

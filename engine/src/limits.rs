@@ -1,0 +1,451 @@
+//! Resource bounds: the largest input the engine accepts, per scenario field.
+//!
+//! People paste anything (a whole syslog, a 10 MB CA bundle). [`enforce`] runs before any
+//! parser: it cuts every oversize text at a line break (PEM text after its last complete
+//! `-----END` line) or, for one overlong line, at a character boundary, drops list items past
+//! their count, and reports each cut as `limits.too-large` (field, limit, size). The bounds are
+//! chosen so that the largest accepted scenario is explained in well under a second in a
+//! release build on two cores; docs/LIMITS.md lists them with the measurements.
+
+use crate::diag::{Diagnostic, Position, Source, Span};
+use crate::dns::Dns;
+use crate::scenario::{Probe, Scenario};
+use std::collections::BTreeMap;
+
+const KIB: usize = 1024;
+const MIB: usize = 1024 * KIB;
+
+/// main.cf text or `postconf` output (a full `postconf -d` is about 100 KiB).
+pub const MAIN_CF_MAX: usize = MIB;
+/// The tls_policy table text (about 50,000 entries).
+pub const POLICY_TABLE_MAX: usize = 4 * MIB;
+/// The transport table text.
+pub const TRANSPORT_TABLE_MAX: usize = 4 * MIB;
+/// The destination field (an SMTP path is at most 256 bytes).
+pub const DESTINATION_MAX: usize = KIB;
+/// MX records (the MX parser itself keeps at most 10,000 records).
+pub const MX_MAX: usize = 2 * MIB;
+/// Address records (the address parser itself keeps at most 10,000 records).
+pub const ADDRESSES_MAX: usize = 2 * MIB;
+/// TLSA records.
+pub const TLSA_MAX: usize = MIB;
+/// One certificate pane (PEM, DER or base64).
+pub const CERTIFICATE_PEM_MAX: usize = 4 * MIB;
+/// All certificate panes together; panes past this budget are cut or emptied.
+pub const CERTIFICATES_TOTAL_MAX: usize = 8 * MIB;
+/// Certificate panes (servers with their own chain).
+pub const CERTIFICATE_INPUTS_MAX: usize = 100;
+/// Certificates read from one pane or bundle (enforced by the certificate parser).
+pub const CERTIFICATES_PER_INPUT_MAX: usize = crate::cert::pem::MAX_CERTIFICATES;
+/// The CA bundle (a system bundle of ~150 roots is about 220 KiB).
+pub const CA_BUNDLE_MAX: usize = 8 * MIB;
+/// One `tafile=` trust anchor file.
+pub const TRUST_ANCHOR_FILE_MAX: usize = MIB;
+/// All trust anchor files together.
+pub const TRUST_ANCHOR_FILES_TOTAL_MAX: usize = 4 * MIB;
+/// Trust anchor files.
+pub const TRUST_ANCHOR_FILES_MAX: usize = 100;
+/// Server settings (STARTTLS / certificate per host).
+pub const SERVERS_MAX: usize = 100;
+/// Names listed as not DNSSEC-validated.
+pub const INSECURE_NAMES_MAX: usize = 1000;
+/// Records of each kind (MX, addresses, TLSA, DNSSEC statuses) in a structured `dns` value.
+pub const DNS_RECORDS_MAX: usize = 10_000;
+/// Text of all names and records in a structured `dns` value together.
+pub const DNS_TEXT_MAX: usize = 4 * MIB;
+/// posttls-finger match and option words.
+pub const FINGER_WORDS_MAX: usize = 100;
+/// Every short field: version, time, server reply, file names, host names, finger words.
+pub const SHORT_FIELD_MAX: usize = 4 * KIB;
+/// A pasted Postfix log excerpt (for the log reader; see [`cut_text`]).
+pub const LOG_MAX: usize = 4 * MIB;
+
+/// How a text is cut.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cut {
+    /// After the last line break within the limit (or at a character boundary).
+    Lines,
+    /// After the last complete PEM block's END line within the limit, else as [`Cut::Lines`].
+    Pem,
+}
+
+/// The length to keep of `text` so that at most `max` bytes remain.
+pub fn cut_point(text: &str, max: usize, how: Cut) -> usize {
+    if text.len() <= max {
+        return text.len();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text.as_bytes()[..end];
+    if how == Cut::Pem {
+        // The END line must end within the limit; an END cut in half belongs to the cut block.
+        let mut search = end;
+        while let Some(at) = text[..search].rfind("-----END") {
+            if let Some(nl) = head[at..].iter().position(|&b| b == b'\n') {
+                return at + nl + 1;
+            }
+            search = at;
+        }
+    }
+    match head.iter().rposition(|&b| b == b'\n') {
+        Some(nl) => nl + 1,
+        None => end,
+    }
+}
+
+/// The position of byte `at` of `text` (1-based line, column in characters).
+fn position_of(text: &str, at: usize) -> Position {
+    let head = &text[..at];
+    let line_start = head.rfind('\n').map_or(0, |i| i + 1);
+    Position { line: head.bytes().filter(|&b| b == b'\n').count() + 1, column: head[line_start..].chars().count() + 1 }
+}
+
+/// `limits.too-large` for a text cut at `kept` of its `text.len()` bytes.
+fn text_diagnostic(field: &str, label: &str, source: Source, text: &str, kept: usize, max: usize) -> Diagnostic {
+    let position = position_of(text, kept);
+    let mut d = Diagnostic::warning(
+        "limits.too-large",
+        source,
+        format!(
+            "{label} is {} bytes; peername reads at most {max} bytes, so everything from line {}, column {} on is ignored",
+            text.len(),
+            position.line,
+            position.column
+        ),
+    )
+    .at(Span::new(kept, text.len()))
+    .hint("Paste only the part that matters (the lines for this destination, the server's chain).")
+    .param("field", field)
+    .param("limit", max.to_string())
+    .param("size", text.len().to_string())
+    .param("kept", kept.to_string())
+    .param("unit", "bytes");
+    d.position = Some(position);
+    d
+}
+
+/// `limits.too-large` for a list with `len` items of which `max` are kept.
+fn count_diagnostic(field: &str, label: &str, len: usize, max: usize) -> Diagnostic {
+    Diagnostic::warning(
+        "limits.too-large",
+        Source::Scenario,
+        format!("{len} {label} were given; peername reads the first {max} and ignores the rest"),
+    )
+    .param("field", field)
+    .param("limit", max.to_string())
+    .param("size", len.to_string())
+    .param("unit", "items")
+}
+
+/// Cuts `text` to at most `max` bytes: the kept prefix, and the diagnostic when something was
+/// cut. For inputs outside [`Scenario`] (the log reader uses it with [`LOG_MAX`]).
+pub fn cut_text<'a>(text: &'a str, max: usize, how: Cut, field: &str, label: &str, source: Source) -> (&'a str, Option<Diagnostic>) {
+    let kept = cut_point(text, max, how);
+    if kept == text.len() {
+        return (text, None);
+    }
+    (&text[..kept], Some(text_diagnostic(field, label, source, text, kept, max)))
+}
+
+/// Collects the diagnostics of one [`enforce`] run.
+struct Gate {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Gate {
+    /// Cuts `text` in place to `max` bytes.
+    fn text(&mut self, text: &mut String, max: usize, how: Cut, field: &str, label: &str, source: Source) {
+        let kept = cut_point(text, max, how);
+        if kept < text.len() {
+            self.diagnostics.push(text_diagnostic(field, label, source, text, kept, max));
+            text.truncate(kept);
+        }
+    }
+
+    /// Drops the items of `list` past `max`.
+    fn list<T>(&mut self, list: &mut Vec<T>, max: usize, field: &str, label: &str) {
+        if list.len() > max {
+            self.diagnostics.push(count_diagnostic(field, label, list.len(), max));
+            list.truncate(max);
+        }
+    }
+
+    /// Cuts a short field (no position: these are not shown as panes).
+    fn short(&mut self, text: &mut String, field: &str, label: &str) {
+        let kept = cut_point(text, SHORT_FIELD_MAX, Cut::Lines);
+        if kept < text.len() {
+            let mut d = text_diagnostic(field, label, Source::Scenario, text, kept, SHORT_FIELD_MAX);
+            d.span = None;
+            d.position = None;
+            self.diagnostics.push(d);
+            text.truncate(kept);
+        }
+    }
+}
+
+/// The scenario with every field within its bound, and one `limits.too-large` warning per
+/// field that was cut. Trust anchor files holding a private key also get the certificate
+/// parser's `cert.private-key-refused` warning here (the key is never decoded).
+pub fn enforce(scenario: &Scenario) -> (Scenario, Vec<Diagnostic>) {
+    let mut s = scenario.clone();
+    let mut g = Gate { diagnostics: Vec::new() };
+
+    g.short(&mut s.postfix_version, "postfix_version", "The Postfix version");
+    if let Some(t) = s.evaluated_at.as_mut() {
+        g.short(t, "evaluated_at", "The evaluation time");
+    }
+    g.text(&mut s.main_cf, MAIN_CF_MAX, Cut::Lines, "main_cf", "main.cf", Source::MainCf);
+    g.text(&mut s.policy_table, POLICY_TABLE_MAX, Cut::Lines, "policy_table", "The policy table", Source::PolicyTable);
+    g.text(&mut s.transport_table, TRANSPORT_TABLE_MAX, Cut::Lines, "transport_table", "The transport table", Source::TransportTable);
+    g.text(&mut s.destination, DESTINATION_MAX, Cut::Lines, "destination", "The destination", Source::Destination);
+    g.text(&mut s.mx, MX_MAX, Cut::Lines, "mx", "The MX records", Source::Mx);
+    g.text(&mut s.addresses, ADDRESSES_MAX, Cut::Lines, "addresses", "The address records", Source::Addresses);
+    g.text(&mut s.tlsa, TLSA_MAX, Cut::Lines, "tlsa", "The TLSA records", Source::Tlsa);
+
+    g.list(&mut s.insecure_names, INSECURE_NAMES_MAX, "insecure_names", "names without DNSSEC");
+    for (i, name) in s.insecure_names.iter_mut().enumerate() {
+        g.short(name, &format!("insecure_names[{i}]"), "A name without DNSSEC");
+    }
+
+    g.list(&mut s.certificates, CERTIFICATE_INPUTS_MAX, "certificates", "certificate inputs");
+    let mut budget = CERTIFICATES_TOTAL_MAX;
+    for (i, served) in s.certificates.iter_mut().enumerate() {
+        g.short(&mut served.host, &format!("certificates[{i}].host"), "A certificate input's host");
+        let max = CERTIFICATE_PEM_MAX.min(budget);
+        let label = if max < CERTIFICATE_PEM_MAX { "This certificate input (after the ones before it)" } else { "This certificate input" };
+        g.text(&mut served.pem, max, Cut::Pem, &format!("certificates[{i}].pem"), label, Source::Certificates(i));
+        budget -= served.pem.len();
+    }
+
+    g.text(&mut s.ca_bundle, CA_BUNDLE_MAX, Cut::Pem, "ca_bundle", "The CA bundle", Source::CaBundle);
+    enforce_anchor_files(&mut s.trust_anchor_files, &mut g);
+
+    g.list(&mut s.servers, SERVERS_MAX, "servers", "server settings");
+    for (i, server) in s.servers.iter_mut().enumerate() {
+        g.short(&mut server.host, &format!("servers[{i}].host"), "A server setting's host");
+    }
+    g.short(&mut s.server_reply, "server_reply", "The server reply");
+    g.short(&mut s.policy_file, "policy_file", "The policy file name");
+    if let Probe::Finger { level, matches, args } = &mut s.probe {
+        g.short(level, "probe.level", "The posttls-finger level");
+        g.list(matches, FINGER_WORDS_MAX, "probe.matches", "posttls-finger match arguments");
+        g.list(args, FINGER_WORDS_MAX, "probe.args", "posttls-finger options");
+        for (i, m) in matches.iter_mut().enumerate() {
+            g.short(m, &format!("probe.matches[{i}]"), "A posttls-finger match argument");
+        }
+        for (i, a) in args.iter_mut().enumerate() {
+            g.short(a, &format!("probe.args[{i}]"), "A posttls-finger option");
+        }
+    }
+    if let Some(dns) = s.dns.as_mut() {
+        enforce_dns(dns, &mut g);
+    }
+    (s, g.diagnostics)
+}
+
+/// Bounds the trust anchor files (count, each, total) and reports private keys in them.
+fn enforce_anchor_files(files: &mut BTreeMap<String, String>, g: &mut Gate) {
+    if files.len() > TRUST_ANCHOR_FILES_MAX {
+        g.diagnostics.push(count_diagnostic("trust_anchor_files", "trust anchor files", files.len(), TRUST_ANCHOR_FILES_MAX));
+        let keep: Vec<String> = files.keys().take(TRUST_ANCHOR_FILES_MAX).cloned().collect();
+        files.retain(|path, _| keep.contains(path));
+    }
+    let mut budget = TRUST_ANCHOR_FILES_TOTAL_MAX;
+    let paths: Vec<String> = files.keys().cloned().collect();
+    for path in paths {
+        let Some(mut text) = files.remove(&path) else { continue };
+        let max = TRUST_ANCHOR_FILE_MAX.min(budget);
+        let field = format!("trust_anchor_files[{path}]");
+        let kept = cut_point(&text, max, Cut::Pem);
+        if kept < text.len() {
+            let mut d = text_diagnostic(&field, "This trust anchor file", Source::CaBundle, &text, kept, max);
+            // The span would point into the CA bundle pane; the file is named instead.
+            d.span = None;
+            d.position = None;
+            g.diagnostics.push(d.param("file", path.as_str()));
+            text.truncate(kept);
+        }
+        budget -= text.len();
+        let parsed = crate::cert::pem::parse_certificates(text.as_bytes(), Source::CaBundle);
+        for mut d in parsed.diagnostics.into_iter().filter(|d| d.code == "cert.private-key-refused") {
+            d.message = format!("trust anchor file {path}: {}", d.message);
+            d.span = None;
+            d.position = None;
+            g.diagnostics.push(d.param("file", path.as_str()));
+        }
+        let mut path = path;
+        if path.len() > SHORT_FIELD_MAX {
+            g.short(&mut path, "trust_anchor_files", "A trust anchor file name");
+        }
+        files.insert(path, text);
+    }
+}
+
+/// Keeps records of a structured `dns` value while each kind has fewer than
+/// [`DNS_RECORDS_MAX`] and all text together fits [`DNS_TEXT_MAX`].
+fn enforce_dns(dns: &mut Dns, g: &mut Gate) {
+    struct Budget {
+        text: usize,
+        dropped: usize,
+    }
+    impl Budget {
+        /// Whether an item of `len` bytes fits; counts it either way.
+        fn take(&mut self, len: usize) -> bool {
+            if len <= self.text {
+                self.text -= len;
+                true
+            } else {
+                self.dropped += 1;
+                false
+            }
+        }
+    }
+    fn bounded<T>(list: &mut Vec<T>, count: &mut usize, budget: &mut Budget, size: impl Fn(&T) -> usize) {
+        list.retain(|item| {
+            let keep = *count < DNS_RECORDS_MAX && budget.take(size(item));
+            if keep {
+                *count += 1;
+            } else if *count >= DNS_RECORDS_MAX {
+                budget.dropped += 1;
+            }
+            keep
+        });
+    }
+    fn bounded_map<T>(map: &mut BTreeMap<String, Vec<T>>, count: &mut usize, budget: &mut Budget, size: impl Fn(&T) -> usize + Copy) {
+        map.retain(|owner, list| {
+            if !budget.take(owner.len()) {
+                budget.dropped += list.len();
+                return false;
+            }
+            bounded(list, count, budget, size);
+            !list.is_empty()
+        });
+    }
+    let mut budget = Budget { text: DNS_TEXT_MAX, dropped: 0 };
+    let mut mx = 0;
+    bounded_map(&mut dns.mx, &mut mx, &mut budget, |e| e.host.len());
+    bounded(&mut dns.unowned_mx, &mut mx, &mut budget, |e| e.host.len());
+    let mut addresses = 0;
+    bounded_map(&mut dns.addresses, &mut addresses, &mut budget, String::len);
+    let mut tlsa = 0;
+    bounded_map(&mut dns.tlsa, &mut tlsa, &mut budget, String::len);
+    bounded(&mut dns.unowned_tlsa, &mut tlsa, &mut budget, String::len);
+    let mut statuses = 0;
+    dns.dnssec.retain(|name, status| {
+        let keep = statuses < DNS_RECORDS_MAX && budget.take(name.len() + status.rcode.len());
+        if keep {
+            statuses += 1;
+        } else if statuses >= DNS_RECORDS_MAX {
+            budget.dropped += 1;
+        }
+        keep
+    });
+    if budget.dropped > 0 {
+        g.diagnostics.push(
+            Diagnostic::warning(
+                "limits.too-large",
+                Source::Scenario,
+                format!(
+                    "The DNS data is too large: peername reads at most {DNS_RECORDS_MAX} records of each kind and {DNS_TEXT_MAX} bytes of names and records, so {} records are ignored",
+                    budget.dropped
+                ),
+            )
+            .param("field", "dns")
+            .param("limit", DNS_RECORDS_MAX.to_string())
+            .param("size", budget.dropped.to_string())
+            .param("unit", "records"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_after_the_last_line_break_within_the_limit() {
+        assert_eq!(cut_point("ab\ncd\nef", 7, Cut::Lines), 6);
+        assert_eq!(cut_point("ab\ncd\nef", 8, Cut::Lines), 8);
+        assert_eq!(cut_point("ab\ncd\nef", 5, Cut::Lines), 3);
+    }
+
+    #[test]
+    fn one_long_line_is_cut_at_a_character_boundary() {
+        // 'é' is two bytes: a cut at 3 would split the second one.
+        let text = "éééé";
+        assert_eq!(cut_point(text, 3, Cut::Lines), 2);
+        assert_eq!(cut_point(text, 1, Cut::Lines), 0);
+        assert!(text.is_char_boundary(cut_point(text, 5, Cut::Lines)));
+    }
+
+    #[test]
+    fn pem_is_cut_after_the_last_complete_block() {
+        let block = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        let text = format!("{block}{block}");
+        // The limit falls inside the second block's END line: only the first block is kept.
+        let max = text.len() - 3;
+        assert_eq!(cut_point(&text, max, Cut::Pem), block.len());
+        // Line cutting would keep the half block.
+        assert_eq!(cut_point(&text, max, Cut::Lines), text.len() - "-----END CERTIFICATE-----\n".len());
+    }
+
+    #[test]
+    fn oversize_fields_are_cut_and_reported() {
+        let s = Scenario { main_cf: "x = y\n".repeat(MAIN_CF_MAX / 6 + 10), destination: "a".repeat(DESTINATION_MAX + 1), ..Scenario::default() };
+        let (cut, diags) = enforce(&s);
+        assert!(cut.main_cf.len() <= MAIN_CF_MAX && cut.main_cf.ends_with('\n'));
+        assert_eq!(cut.destination.len(), DESTINATION_MAX);
+        let fields: Vec<&str> = diags.iter().filter_map(|d| d.params.get("field").map(String::as_str)).collect();
+        assert_eq!(fields, ["main_cf", "destination"]);
+        let d = &diags[0];
+        assert_eq!(d.code, "limits.too-large");
+        assert_eq!(d.source, Source::MainCf);
+        assert_eq!(d.span, Some(Span::new(cut.main_cf.len(), s.main_cf.len())));
+        assert_eq!(d.position, Some(crate::diag::LineIndex::new(&s.main_cf).position(cut.main_cf.len())));
+        assert_eq!(d.params.get("size"), Some(&s.main_cf.len().to_string()));
+        assert_eq!(d.params.get("limit"), Some(&MAIN_CF_MAX.to_string()));
+    }
+
+    #[test]
+    fn inputs_within_bounds_are_untouched() {
+        let s = Scenario { main_cf: "a = b\n".into(), certificates: vec![Default::default(); 3], ..Scenario::default() };
+        let (cut, diags) = enforce(&s);
+        assert_eq!(cut, s);
+        assert!(diags.is_empty());
+    }
+
+    #[test]
+    fn certificate_panes_share_one_budget() {
+        let pane = crate::scenario::ServedChain { host: String::new(), pem: "A\n".repeat(CERTIFICATE_PEM_MAX / 2) };
+        let s = Scenario { certificates: vec![pane; 3], ..Scenario::default() };
+        let (cut, diags) = enforce(&s);
+        let total: usize = cut.certificates.iter().map(|c| c.pem.len()).sum();
+        assert!(total <= CERTIFICATES_TOTAL_MAX);
+        assert_eq!(cut.certificates[0].pem.len(), CERTIFICATE_PEM_MAX);
+        assert_eq!(cut.certificates[2].pem.len(), 0);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].source, Source::Certificates(2));
+    }
+
+    #[test]
+    fn lists_are_cut_to_their_count() {
+        let s = Scenario { servers: vec![Default::default(); SERVERS_MAX + 5], ..Scenario::default() };
+        let (cut, diags) = enforce(&s);
+        assert_eq!(cut.servers.len(), SERVERS_MAX);
+        assert_eq!(diags[0].params.get("size"), Some(&(SERVERS_MAX + 5).to_string()));
+        assert_eq!(diags[0].params.get("unit").map(String::as_str), Some("items"));
+    }
+
+    #[test]
+    fn structured_dns_is_bounded() {
+        let mut dns = Dns::default();
+        dns.unowned_tlsa = vec!["3 1 1 00".to_string(); DNS_RECORDS_MAX + 1];
+        let s = Scenario { dns: Some(dns), ..Scenario::default() };
+        let (cut, diags) = enforce(&s);
+        assert_eq!(cut.dns.map(|d| d.unowned_tlsa.len()), Some(DNS_RECORDS_MAX));
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].params.get("size").map(String::as_str), Some("1"));
+    }
+}
