@@ -58,6 +58,26 @@ pub struct Fix {
     pub delivers: bool,
     /// The summary word on the re-run's delivering connection.
     pub trust: Option<String>,
+    /// The 1-based first and last policy-table lines `line` replaces (the entry and its
+    /// continuation lines); absent: `line` is appended. [`apply`] makes exactly this edit.
+    #[serde(default)]
+    pub replaces: Option<[usize; 2]>,
+    /// A main.cf line the re-run also appended (the fix needs it as well).
+    #[serde(default)]
+    pub main_cf_line: Option<String>,
+}
+
+/// The policy-table text with `line` in place of lines `replaces` (or appended): the edit a
+/// [`Fix`] describes, exactly as the re-run that verified it made it.
+pub fn apply(policy_table: &str, replaces: Option<[usize; 2]>, line: &str) -> String {
+    let mut lines: Vec<&str> = policy_table.lines().collect();
+    match replaces {
+        Some([first, last]) if first >= 1 && first <= last && last <= lines.len() => {
+            lines.splice(first - 1..last, [line]);
+        }
+        _ => lines.push(line),
+    }
+    lines.join("\n") + "\n"
 }
 
 /// Domains that `*.x` / `x` certificate names suggest, in certificate order.
@@ -106,27 +126,29 @@ fn rebuild_value(report_attempt: &HostAttempt, level: SecurityLevel, matches: Op
     parts.join(" ")
 }
 
-/// The scenario with the policy for `key` replaced by `value` (or added when absent).
-fn with_policy(scenario: &Scenario, attempt: &HostAttempt, key: &str, value: &str) -> (Scenario, String) {
+/// The scenario with the policy for `key` replaced by `value` (or added when absent), and the
+/// lines it replaced.
+fn with_policy(scenario: &Scenario, attempt: &HostAttempt, key: &str, value: &str) -> (Scenario, String, Option<[usize; 2]>) {
     let mut s = scenario.clone();
     let line = format!("{key} {value}");
     let entry_line = match attempt.policy.level_source {
         LevelSource::PolicyEntry { line, .. } => Some(line),
         _ => None,
     };
-    let mut lines: Vec<String> = scenario.policy_table.lines().map(str::to_string).collect();
-    match entry_line.and_then(|l| l.checked_sub(1)) {
-        Some(idx) if idx < lines.len() => {
-            // Replace the entry and drop its continuation lines.
-            lines[idx] = line.clone();
-            while lines.get(idx + 1).is_some_and(|l| l.starts_with([' ', '\t'])) {
-                lines.remove(idx + 1);
+    let lines: Vec<&str> = scenario.policy_table.lines().collect();
+    let replaces = match entry_line {
+        Some(first) if first >= 1 && first <= lines.len() => {
+            // The entry and its continuation lines.
+            let mut last = first;
+            while lines.get(last).is_some_and(|l| l.starts_with([' ', '\t'])) {
+                last += 1;
             }
+            Some([first, last])
         }
-        _ => lines.push(line.clone()),
-    }
-    s.policy_table = lines.join("\n") + "\n";
-    (s, line)
+        _ => None,
+    };
+    s.policy_table = apply(&scenario.policy_table, replaces, &line);
+    (s, line, replaces)
 }
 
 /// Suggests fixes for a failed delivery.
@@ -172,17 +194,32 @@ pub fn suggest(scenario: &Scenario, report: &Report) -> Vec<Fix> {
         if fixes.len() >= 6 || fixes.iter().any(|f| f.line.ends_with(&value)) {
             continue;
         }
-        let (changed, line) = with_policy(scenario, attempt, &key, &value);
+        let (changed, line, replaces) = with_policy(scenario, attempt, &key, &value);
         let mut changed = changed;
-        if kind == FixKind::PinPublicKey {
-            changed.main_cf.push_str("\nsmtp_tls_fingerprint_digest = sha256\n");
+        let main_cf_line = (kind == FixKind::PinPublicKey).then(|| "smtp_tls_fingerprint_digest = sha256".to_string());
+        if let Some(l) = &main_cf_line {
+            changed.main_cf.push_str(&format!("\n{l}\n"));
         }
         let rerun = crate::explain::explain_without_fixes(&changed);
         if !rerun.verdict.delivered {
             continue;
         }
         let trust = rerun.delivery.as_ref().and_then(|d| d.destinations.iter().flat_map(|r| r.hosts.iter()).filter_map(|h| h.connection.as_ref()).next_back()).and_then(|c| c.trust).map(|t| t.as_str().to_string());
-        fixes.push(Fix { kind, line, cost: kind.cost().to_string(), delivers: true, trust });
+        fixes.push(Fix { kind, line, cost: kind.cost().to_string(), delivers: true, trust, replaces, main_cf_line });
     }
     fixes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::apply;
+
+    #[test]
+    fn apply_replaces_the_entry_with_its_continuation_lines_or_appends() {
+        let table = "# c\nexample.com secure\n  match=nexthop\nother.com may\n";
+        assert_eq!(apply(table, Some([2, 3]), "example.com verify"), "# c\nexample.com verify\nother.com may\n");
+        assert_eq!(apply(table, None, "new.com encrypt"), format!("{table}new.com encrypt\n"));
+        assert_eq!(apply(table, Some([9, 9]), "x y"), format!("{table}x y\n"));
+        assert_eq!(apply("", None, "a b"), "a b\n");
+    }
 }

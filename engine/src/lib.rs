@@ -21,6 +21,7 @@ pub mod logread;
 pub mod logs;
 pub mod names;
 pub mod nexthop;
+pub mod permalink;
 pub mod policy;
 pub mod replay;
 pub mod report;
