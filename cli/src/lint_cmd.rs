@@ -6,8 +6,9 @@ use crate::style::Style;
 use peername_engine::diag::Severity;
 use peername_engine::lint::{lint, LintOptions};
 use peername_engine::version::{PostfixVersion, DEFAULT_VERSION};
-use std::collections::BTreeMap;
+use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
 
 /// Runs the command.
 pub fn run(a: LintArgs) -> Result<u8, Vec<String>> {
@@ -28,47 +29,31 @@ pub fn run(a: LintArgs) -> Result<u8, Vec<String>> {
             }
         };
         let name = path.display().to_string();
-        // Keep the text of lines that have findings only: re-read them at the end (bounded memory).
-        let mut wanted: BTreeMap<usize, String> = BTreeMap::new();
-        let mut pending = Vec::new();
+        // Findings are written as they come (bounded memory); the text of a finding's line is
+        // read from a second handle that walks forward through the file.
+        let mut lines = SourceLines::new(path);
+        let mut write_failed = false;
         let summary = lint(BufReader::with_capacity(1 << 16, file), &opts, |d| {
-            if let Some(p) = d.position {
-                wanted.insert(p.line, String::new());
-            }
-            pending.push(d);
-        });
-        if !wanted.is_empty() && a.format == Format::Text {
-            if let Ok(f) = std::fs::File::open(path) {
-                for (i, line) in BufReader::new(f).split(b'\n').enumerate() {
-                    if let (Some(slot), Ok(bytes)) = (wanted.get_mut(&(i + 1)), line) {
-                        *slot = String::from_utf8_lossy(&bytes).trim_end_matches('\r').to_string();
-                    }
-                    if i + 1 >= *wanted.keys().last().unwrap_or(&0) {
-                        break;
-                    }
-                }
-            }
-        }
-        for d in &pending {
             if d.severity != Severity::Info {
                 findings += 1;
             }
             let written = match a.format {
                 Format::Json => {
-                    let mut v = serde_json::to_value(d).unwrap_or_default();
+                    let mut v = serde_json::to_value(&d).unwrap_or_default();
                     if let Some(o) = v.as_object_mut() {
                         o.insert("file".into(), serde_json::Value::String(name.clone()));
                     }
                     writeln!(out, "{v}")
                 }
                 Format::Text => {
-                    let line = d.position.and_then(|p| wanted.get(&p.line)).map(String::as_str);
-                    writeln!(out, "{}", diagnostic::render(d, &name, line, &style))
+                    let line = d.position.and_then(|p| lines.line(p.line));
+                    writeln!(out, "{}", diagnostic::render(&d, &name, line.as_deref(), &style))
                 }
             };
-            if written.is_err() {
-                return Err(vec!["cannot write to standard output".into()]);
-            }
+            write_failed |= written.is_err();
+        });
+        if write_failed {
+            return Err(vec!["cannot write to standard output".into()]);
         }
         if a.format == Format::Text {
             let _ = writeln!(out, "{name}: {} entries, {} errors, {} warnings", summary.entries, summary.errors, summary.warnings);
@@ -79,4 +64,34 @@ pub fn run(a: LintArgs) -> Result<u8, Vec<String>> {
         return Err(unreadable);
     }
     Ok(if findings > 0 { 1 } else { 0 })
+}
+
+/// Reads the lines findings point at, walking forward through the file; a finding for an
+/// earlier line (the `.domain` findings come after the rest) starts the walk again.
+struct SourceLines<'p> {
+    path: &'p Path,
+    reader: Option<std::io::Split<BufReader<File>>>,
+    next: usize,
+}
+
+impl<'p> SourceLines<'p> {
+    fn new(path: &'p Path) -> Self {
+        SourceLines { path, reader: None, next: 1 }
+    }
+
+    /// The text of 1-based line `number`, without its line end; `None` when unreadable.
+    fn line(&mut self, number: usize) -> Option<String> {
+        if self.reader.is_none() || number < self.next {
+            self.reader = File::open(self.path).ok().map(|f| BufReader::new(f).split(b'\n'));
+            self.next = 1;
+        }
+        let reader = self.reader.as_mut()?;
+        while self.next < number {
+            reader.next()?.ok()?;
+            self.next += 1;
+        }
+        let bytes = reader.next()?.ok()?;
+        self.next += 1;
+        Some(String::from_utf8_lossy(&bytes).trim_end_matches('\r').to_string())
+    }
 }

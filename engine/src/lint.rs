@@ -2,15 +2,15 @@
 //! it, plus the mistakes Postfix accepts silently. Streams, so a million-line table lints in
 //! bounded memory (one hash per key for duplicate detection).
 
-use crate::diag::{Diagnostic, Source, Span};
-use crate::input::table::{fold_key, TableEntry, TableEvent};
+use crate::diag::{Diagnostic, Position, Severity, Source, Span};
+use crate::input::table::{fold_key, EntryView, TableSink};
 use crate::input::table_reader::TableReader;
-use crate::policy::entry::{parse_entry, tokenize, AttributeName, EntryContext, TrustAnchorSource};
+use crate::policy::entry::{parse_entry_lean, token_spans, AttributeName, EntryContext, TrustAnchorSource};
 use crate::policy::level::SecurityLevel;
 use crate::version::PostfixVersion;
-use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::BufRead;
 
 /// Options of a lint run.
@@ -41,117 +41,217 @@ pub struct LintSummary {
     pub warnings: usize,
 }
 
+/// 64-bit FNV-1a, fed byte by byte.
+struct Fnv64(u64);
+
+impl Default for Fnv64 {
+    fn default() -> Self {
+        Fnv64(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv64 {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u8(b);
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+}
+
+/// FNV-1a of the folded key: ASCII keys (nearly all) are folded byte by byte without
+/// allocating. Keys are not kept (bounded memory), so two different keys with the same hash
+/// would be reported as duplicates; at a million keys the chance is about 3 in 10^8.
 fn key_hash(key: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    fold_key(key).hash(&mut h);
+    let mut h = Fnv64::default();
+    if key.is_ascii() {
+        key.bytes().for_each(|b| h.write_u8(b.to_ascii_lowercase()));
+    } else {
+        h.write(fold_key(key).as_bytes());
+    }
     h.finish()
 }
 
-/// Lints a table read from `reader`, calling `emit` for every finding in file order.
-pub fn lint<R: BufRead>(reader: R, opts: &LintOptions, mut emit: impl FnMut(Diagnostic)) -> LintSummary {
-    let mut summary = LintSummary::default();
-    let mut seen: HashMap<u64, usize> = HashMap::new();
-    let mut dot_keys: Vec<(String, usize, Span)> = Vec::new();
-    let mut bare_keys: std::collections::HashSet<u64> = std::collections::HashSet::new();
-    let count = |d: &Diagnostic, s: &mut LintSummary| match d.severity {
-        crate::diag::Severity::Error => s.errors += 1,
-        crate::diag::Severity::Warning => s.warnings += 1,
-        crate::diag::Severity::Info => {}
-    };
-    for event in TableReader::new(reader, Source::PolicyTable) {
-        match event {
-            TableEvent::Diagnostic(d) => {
-                count(&d, &mut summary);
-                emit(d);
-            }
-            TableEvent::Entry(entry) => {
-                summary.entries += 1;
-                let h = key_hash(&entry.key);
-                if let Some(first) = seen.get(&h) {
-                    let (sev, text) = if opts.texthash {
-                        (crate::diag::Severity::Error, format!("duplicate key \"{}\" (first on line {first}): with texthash the whole table becomes unusable and every lookup defers", entry.key))
-                    } else {
-                        (crate::diag::Severity::Warning, format!("duplicate key \"{}\" (first on line {first}): postmap keeps the first value and ignores this one", entry.key))
-                    };
-                    let d = Diagnostic::new("lint.duplicate-key", sev, Source::PolicyTable, text)
-                        .at(entry.key_span)
-                        .param("key", entry.key.clone())
-                        .param("first_line", first.to_string())
-                        .param("postfix_warning", format!("FILE, line {}: duplicate entry: \"{}\"", entry.line, fold_key(&entry.key)))
-                        .hint("Merge the two lines into one entry.");
-                    count(&d, &mut summary);
-                    emit(locate_in_entry(&entry, d));
-                } else {
-                    seen.insert(h, entry.line);
-                }
-                if entry.key.starts_with('.') {
-                    dot_keys.push((entry.key.clone(), entry.line, entry.key_span));
-                } else {
-                    bare_keys.insert(h);
-                }
-                for d in lint_entry(&entry, opts) {
-                    count(&d, &mut summary);
-                    emit(locate_in_entry(&entry, d));
-                }
-            }
+/// The map keys are already hashes: use them as they are.
+#[derive(Default)]
+struct IdentityHasher(u64);
+
+impl Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
         }
     }
-    for (key, line, span) in dot_keys {
-        if !bare_keys.contains(&key_hash(&key[1..])) {
-            let mut d = Diagnostic::info("lint.dot-key-not-bare", Source::PolicyTable, format!("\"{key}\" (line {line}) covers subdomains only, not \"{}\" itself", &key[1..]))
-                .at(span)
-                .param("key", key.clone())
-                .hint(format!("If mail to {} itself should get this policy, add a line for \"{}\" too.", &key[1..], &key[1..]));
-            d.position = Some(crate::diag::Position { line, column: 1 });
-            emit(d);
-        }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
-    summary
 }
 
-/// Fills the line and column of a finding inside `entry` (streaming: the text is gone, so the
-/// key's line start and the value pieces of continuation lines are used; comment lines between
-/// continuation lines are not counted).
-fn locate_in_entry(entry: &TableEntry, mut d: Diagnostic) -> Diagnostic {
-    let Some(span) = d.span else { return d };
-    let mut line = entry.line;
-    let mut line_start = entry.key_span.start;
-    for (i, &(_, text_offset)) in entry.value_pieces.iter().enumerate().skip(1) {
-        if text_offset <= span.start {
-            line = entry.line + i;
-            line_start = text_offset;
+/// A map from key hashes to the line of the key's first entry.
+type FirstLines = HashMap<u64, usize, BuildHasherDefault<IdentityHasher>>;
+
+/// Values already checked and found clean. Generated tables repeat a handful of values
+/// (`dane-only`, `secure match=…`) over thousands of lines; each is parsed once. Bounded, so
+/// a table of distinct values costs at most this much memory.
+struct CleanValues {
+    set: HashSet<Box<str>, BuildHasherDefault<Fnv64>>,
+    bytes: usize,
+}
+
+impl CleanValues {
+    const MAX_VALUES: usize = 4096;
+    const MAX_BYTES: usize = 1 << 20;
+
+    fn contains(&self, value: &str) -> bool {
+        self.set.contains(value)
+    }
+
+    fn remember(&mut self, value: &str) {
+        if self.set.len() < Self::MAX_VALUES && self.bytes + value.len() <= Self::MAX_BYTES {
+            self.bytes += value.len();
+            self.set.insert(value.into());
         }
     }
-    let column = span.start.saturating_sub(line_start) + 1;
-    d.position = Some(crate::diag::Position { line, column });
+}
+
+/// The state of one lint run; the table reader hands it each entry in turn.
+struct Linter<'o, E: FnMut(Diagnostic)> {
+    opts: &'o LintOptions,
+    emit: E,
+    summary: LintSummary,
+    first_lines: FirstLines,
+    dot_keys: Vec<(String, usize, Span)>,
+    clean: CleanValues,
+}
+
+impl<E: FnMut(Diagnostic)> Linter<'_, E> {
+    fn report(&mut self, d: Diagnostic) {
+        match d.severity {
+            Severity::Error => self.summary.errors += 1,
+            Severity::Warning => self.summary.warnings += 1,
+            Severity::Info => {}
+        }
+        (self.emit)(d);
+    }
+
+    fn duplicate(&self, entry: &EntryView<'_>, first: usize) -> Diagnostic {
+        let (sev, text) = if self.opts.texthash {
+            (Severity::Error, format!("duplicate key \"{}\" (first on line {first}): with texthash the whole table becomes unusable and every lookup defers", entry.key))
+        } else {
+            (Severity::Warning, format!("duplicate key \"{}\" (first on line {first}): postmap keeps the first value and ignores this one", entry.key))
+        };
+        Diagnostic::new("lint.duplicate-key", sev, Source::PolicyTable, text)
+            .at(entry.key_span())
+            .param("key", entry.key)
+            .param("first_line", first.to_string())
+            .param("postfix_warning", format!("FILE, line {}: duplicate entry: \"{}\"", entry.line, fold_key(entry.key)))
+            .hint("Merge the two lines into one entry.")
+    }
+
+    /// The `.domain` keys whose bare domain has no entry of its own.
+    fn finish(mut self) -> LintSummary {
+        for (key, line, span) in std::mem::take(&mut self.dot_keys) {
+            let bare = &key[1..];
+            if !self.first_lines.contains_key(&key_hash(bare)) {
+                let mut d = Diagnostic::info("lint.dot-key-not-bare", Source::PolicyTable, format!("\"{key}\" (line {line}) covers subdomains only, not \"{bare}\" itself"))
+                    .at(span)
+                    .param("key", key.clone())
+                    .hint(format!("If mail to {bare} itself should get this policy, add a line for \"{bare}\" too."));
+                d.position = Some(Position { line, column: 1 });
+                self.report(d);
+            }
+        }
+        self.summary
+    }
+}
+
+impl<E: FnMut(Diagnostic)> TableSink for Linter<'_, E> {
+    fn entry(&mut self, entry: &EntryView<'_>) {
+        self.summary.entries += 1;
+        let h = key_hash(entry.key);
+        let first = match self.first_lines.entry(h) {
+            Entry::Occupied(first) => Some(*first.get()),
+            Entry::Vacant(slot) => {
+                slot.insert(entry.line);
+                None
+            }
+        };
+        if let Some(first) = first {
+            let d = self.duplicate(entry, first);
+            self.report(located(entry, d));
+        }
+        if entry.key.starts_with('.') {
+            self.dot_keys.push((entry.key.to_string(), entry.line, entry.key_span()));
+        }
+        if entry.key.len() > 1 && entry.key.ends_with('.') {
+            let key = entry.key;
+            let d = Diagnostic::warning("lint.key-trailing-dot", Source::PolicyTable, format!("key \"{key}\" ends with a dot: no next-hop is ever looked up with a trailing dot"))
+                .at(entry.key_span())
+                .hint(format!("Use \"{}\".", key.trim_end_matches('.')));
+            self.report(located(entry, d));
+        }
+        if self.clean.contains(entry.value) {
+            return;
+        }
+        let findings = value_findings(entry, self.opts);
+        if findings.is_empty() {
+            self.clean.remember(entry.value);
+        }
+        for d in findings {
+            self.report(located(entry, d));
+        }
+    }
+
+    fn diagnostic(&mut self, d: Diagnostic) {
+        self.report(d);
+    }
+}
+
+/// Lints a table read from `reader`, calling `emit` for every finding in file order (the
+/// `.domain` findings, which need the whole table, come last).
+pub fn lint<R: BufRead>(reader: R, opts: &LintOptions, emit: impl FnMut(Diagnostic)) -> LintSummary {
+    let mut linter = Linter {
+        opts,
+        emit,
+        summary: LintSummary::default(),
+        first_lines: FirstLines::default(),
+        dot_keys: Vec::new(),
+        clean: CleanValues { set: HashSet::default(), bytes: 0 },
+    };
+    TableReader::new(reader, Source::PolicyTable).scan(&mut linter);
+    linter.finish()
+}
+
+/// Fills the line and column of a finding inside `entry`.
+fn located(entry: &EntryView<'_>, mut d: Diagnostic) -> Diagnostic {
+    if let Some(span) = d.span {
+        d.position = Some(entry.position(span.start));
+    }
     d
 }
 
-/// Findings for one entry.
-pub fn lint_entry(entry: &TableEntry, opts: &LintOptions) -> Vec<Diagnostic> {
+/// Findings that depend on the value alone (so a clean value stays clean under any key).
+fn value_findings(entry: &EntryView<'_>, opts: &LintOptions) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let ctx = EntryContext { version: &opts.version, enforce_sts_mx_patterns: true };
-    let parsed = parse_entry(&entry.value, &ctx, &AssumeFilesExist);
+    let parsed = parse_entry_lean(entry.value, &ctx, &AssumeFilesExist);
     let value_span = |s: Span| entry.text_span(s.start..s.end);
-    let key = &entry.key;
-    if key.ends_with('.') && key.len() > 1 {
-        out.push(
-            Diagnostic::warning("lint.key-trailing-dot", Source::PolicyTable, format!("key \"{key}\" ends with a dot: no next-hop is ever looked up with a trailing dot"))
-                .at(entry.key_span)
-                .hint(format!("Use \"{}\".", key.trim_end_matches('.'))),
-        );
-    }
+    let key = entry.key;
     for w in &parsed.warnings {
         let postfix = if w.prefixed { format!("smtp_tls_policy_maps, next-hop destination \"{key}\": {}", w.text) } else { w.text.clone() };
-        let sev = if w.invalidates { crate::diag::Severity::Error } else { crate::diag::Severity::Warning };
+        let sev = if w.invalidates { Severity::Error } else { Severity::Warning };
         let mut d = Diagnostic::new(&w.code, sev, Source::PolicyTable, w.text.clone()).param("postfix_warning", postfix);
-        if let Some(s) = w.span {
-            d = d.at(value_span(s));
-        } else {
-            d = d.at(entry.value_span);
-        }
+        d = d.at(w.span.map_or_else(|| entry.value_span(), value_span));
         if w.invalidates {
-            d = d.hint(hint_for(w.code.as_str(), &w.text, &opts.version, &entry.value));
+            d = d.hint(hint_for(w.code.as_str(), &w.text, &opts.version, entry.value));
         }
         out.push(d);
     }
@@ -160,7 +260,7 @@ pub fn lint_entry(entry: &TableEntry, opts: &LintOptions) -> Vec<Diagnostic> {
     }
     if let (Some(SecurityLevel::Secure | SecurityLevel::Verify), Some(matches)) = (parsed.level, &parsed.matches) {
         for m in matches {
-            let span = m.span.map(value_span).unwrap_or(entry.value_span);
+            let span = m.span.map_or_else(|| entry.value_span(), value_span);
             let t = m.text.as_str();
             let problem = if t == "." {
                 Some("\".\" is ignored: Postfix logs \"ignoring invalid match name\"".to_string())
@@ -193,7 +293,7 @@ fn hint_for(code: &str, text: &str, version: &PostfixVersion, value: &str) -> St
         return "Attribute names: ciphers, protocols, exclude, match, tafile, servername, connection_reuse…".into();
     }
     if code == "policy.malformed-attribute" {
-        let protocols_comma = tokenize(value, false).iter().any(|t| t.raw.to_ascii_lowercase().starts_with("protocols=")) && value.contains(',');
+        let protocols_comma = token_spans(value, false).iter().any(|t| t.slice(value).to_ascii_lowercase().starts_with("protocols=")) && value.contains(',');
         if protocols_comma {
             return "In the policy table protocols are separated by colons (protocols=!SSLv2:!SSLv3); a comma ends the attribute.".into();
         }

@@ -29,6 +29,8 @@ pub fn render(d: &Diagnostic, file: &str, line_text: Option<&str>, style: &Style
         out.push_str(&format!("{gutter} {} {prefix}{}\n", style.blue("|"), paint(style, &carets)));
     }
     if let Some(w) = d.params.get("postfix_warning") {
+        // The engine writes "FILE" where Postfix names the table file.
+        let w = w.strip_prefix("FILE").map_or_else(|| w.clone(), |rest| format!("{file}{rest}"));
         out.push_str(&format!("  {} postfix logs: warning: {w}\n", style.blue("=")));
     }
     if let Some(h) = &d.hint {

@@ -167,7 +167,7 @@ impl TableScanner {
     }
 
     /// Feeds one physical line (without `\n`) that starts at input offset `offset`.
-    pub(crate) fn push(&mut self, line: &[u8], offset: usize, number: usize, out: &mut impl FnMut(TableEvent)) {
+    pub(crate) fn push(&mut self, line: &[u8], offset: usize, number: usize, out: &mut impl TableSink) {
         let (line, offset, skipped) = self.skip_bom(line, offset, number, out);
         if !self.seen_cr {
             if let Some(at) = line.iter().position(|&b| b == b'\r') {
@@ -183,19 +183,19 @@ impl TableScanner {
     }
 
     /// Passes a diagnostic on, or only counts it once `limit` is reached.
-    fn emit(&mut self, out: &mut impl FnMut(TableEvent), make: impl FnOnce() -> Diagnostic) {
+    fn emit(&mut self, out: &mut impl TableSink, make: impl FnOnce() -> Diagnostic) {
         if self.emitted >= self.limit {
             self.suppressed += 1;
         } else {
             self.emitted += 1;
-            out(TableEvent::Diagnostic(make()));
+            out.diagnostic(make());
         }
     }
 
     /// [`TableScanner::emit`] with the position of joined offset `at` of `logical`.
     fn emit_at(
         &mut self,
-        out: &mut impl FnMut(TableEvent),
+        out: &mut impl TableSink,
         logical: &LogicalLine,
         at: usize,
         make: impl FnOnce() -> Diagnostic,
@@ -208,7 +208,7 @@ impl TableScanner {
     }
 
     /// Ends the input.
-    pub(crate) fn finish(&mut self, out: &mut impl FnMut(TableEvent)) {
+    pub(crate) fn finish(&mut self, out: &mut impl TableSink) {
         if let Some(logical) = self.joiner.finish() {
             self.read_logical(&logical, out);
         }
@@ -219,7 +219,7 @@ impl TableScanner {
         line: &'a [u8],
         offset: usize,
         number: usize,
-        out: &mut impl FnMut(TableEvent),
+        out: &mut impl TableSink,
     ) -> (&'a [u8], usize, usize) {
         if self.seen_first_line {
             return (line, offset, 0);
@@ -265,7 +265,7 @@ impl TableScanner {
 
 impl TableScanner {
     /// Turns one logical line into an entry or findings, as `postmap`/`dict_thash` split it.
-    fn read_logical(&mut self, logical: &LogicalLine, out: &mut impl FnMut(TableEvent)) {
+    fn read_logical(&mut self, logical: &LogicalLine, out: &mut impl TableSink) {
         let source = self.source;
         let line = logical.first_line();
         let whole = logical.text_span(0, logical.bytes.len());
@@ -415,14 +415,85 @@ impl TableScanner {
                 .param("comment", value.get(at..).unwrap_or(""))
             });
         }
-        out(TableEvent::Entry(TableEntry {
-            key: key.to_string(),
-            value: value.to_string(),
-            key_span: logical.text_span(0, key_end),
-            value_span: logical.text_span(value_start, value_end),
-            line,
-            value_pieces: logical.pieces_within(value_start, value_end),
-        }));
+        out.entry(&EntryView { key, value, line, logical, value_start, value_end, key_end });
+    }
+}
+
+/// A table entry borrowed from the scanner's current logical line: what [`TableEntry`] holds,
+/// without copying it (the streaming linter looks at a million of them).
+pub(crate) struct EntryView<'a> {
+    /// The key as written.
+    pub key: &'a str,
+    /// The value, trimmed (see [`TableEntry::value`]).
+    pub value: &'a str,
+    /// 1-based line of the key.
+    pub line: usize,
+    logical: &'a LogicalLine,
+    key_end: usize,
+    value_start: usize,
+    value_end: usize,
+}
+
+impl EntryView<'_> {
+    /// Where the key is.
+    pub fn key_span(&self) -> Span {
+        self.logical.text_span(0, self.key_end)
+    }
+
+    /// Where the value is (see [`TableEntry::value_span`]).
+    pub fn value_span(&self) -> Span {
+        self.logical.text_span(self.value_start, self.value_end)
+    }
+
+    /// [`TableEntry::text_span`] without the owned entry.
+    pub fn text_span(&self, value_range: Range<usize>) -> Span {
+        let end = value_range.end.min(self.value.len());
+        let start = value_range.start.min(end);
+        self.logical.text_span(self.value_start + start, self.value_start + end)
+    }
+
+    /// Input line and input offset where each physical line's part of the value starts (see
+    /// [`TableEntry::value_pieces`]).
+    pub fn value_pieces(&self) -> Vec<(usize, usize)> {
+        self.logical.pieces_within(self.value_start, self.value_end)
+    }
+
+    /// Line and column (in characters) of input offset `at` inside this entry.
+    pub fn position(&self, at: usize) -> Position {
+        let pieces = &self.logical.pieces;
+        let i = pieces.partition_point(|p| p.text <= at).saturating_sub(1);
+        let joined = pieces.get(i).map_or(0, |p| p.joined + at.saturating_sub(p.text));
+        self.logical.position(joined)
+    }
+
+    /// The owned entry.
+    pub fn to_entry(&self) -> TableEntry {
+        TableEntry {
+            key: self.key.to_string(),
+            value: self.value.to_string(),
+            key_span: self.key_span(),
+            value_span: self.value_span(),
+            line: self.line,
+            value_pieces: self.value_pieces(),
+        }
+    }
+}
+
+/// Where [`TableScanner`] delivers what it reads.
+pub(crate) trait TableSink {
+    /// A usable entry, borrowed for the duration of the call.
+    fn entry(&mut self, entry: &EntryView<'_>);
+    /// A finding.
+    fn diagnostic(&mut self, d: Diagnostic);
+}
+
+/// Any `FnMut(TableEvent)` is a sink of owned events.
+impl<F: FnMut(TableEvent)> TableSink for F {
+    fn entry(&mut self, entry: &EntryView<'_>) {
+        self(TableEvent::Entry(entry.to_entry()));
+    }
+    fn diagnostic(&mut self, d: Diagnostic) {
+        self(TableEvent::Diagnostic(d));
     }
 }
 
@@ -513,6 +584,37 @@ mod tests {
         assert_eq!(e.text_span(m..e.value.len()).slice(text), "match=hostname");
         assert_eq!(e.text_span(0..6).slice(text), "secure");
         assert_eq!(e.text_span(3..3), Span::new(15, 15));
+    }
+
+    #[test]
+    fn borrowed_view_maps_like_the_owned_entry() {
+        let text = "k\u{e9}y secure\n# note\n  match=h\u{f6}st:x\n\tciphers=high\n";
+        struct Check<'t>(&'t str, usize);
+        impl TableSink for Check<'_> {
+            fn entry(&mut self, view: &EntryView<'_>) {
+                let owned = view.to_entry();
+                for start in 0..=owned.value.len() {
+                    for end in start..=owned.value.len() + 1 {
+                        assert_eq!(view.text_span(start..end), owned.text_span(start..end), "{start}..{end}");
+                    }
+                }
+                let at = self.0.find("ciphers").unwrap_or(0);
+                assert_eq!(view.position(at), Position { line: 4, column: 2 });
+                let at = self.0.find(":x").unwrap_or(0);
+                assert_eq!(view.position(at), Position { line: 3, column: 13 }, "characters, not bytes");
+                self.1 += 1;
+            }
+            fn diagnostic(&mut self, d: Diagnostic) {
+                panic!("unexpected {d:?}");
+            }
+        }
+        let mut check = Check(text, 0);
+        let mut scanner = TableScanner::new(Source::PolicyTable);
+        for (line, offset, number) in physical_lines(text.as_bytes()) {
+            scanner.push(line, offset, number, &mut check);
+        }
+        scanner.finish(&mut check);
+        assert_eq!(check.1, 1);
     }
 
     #[test]

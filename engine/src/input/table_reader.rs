@@ -4,7 +4,7 @@
 //! read a file identically; it keeps only the logical line being built. Duplicate detection
 //! needs every key and is left to the caller.
 
-use super::table::{TableEvent, TableScanner};
+use super::table::{TableEvent, TableScanner, TableSink};
 use crate::diag::{Diagnostic, Source, Span};
 use std::collections::VecDeque;
 use std::io::{BufRead, ErrorKind};
@@ -42,32 +42,35 @@ impl<R: BufRead> TableReader<R> {
         self.offset
     }
 
-    fn read_line(&mut self) {
+    /// Reads everything, handing entries to `sink` borrowed (no copy per entry) and findings
+    /// as they come: the fast path of the streaming linter.
+    pub(crate) fn scan(mut self, sink: &mut impl TableSink) {
+        while !self.done {
+            self.read_line(sink);
+        }
+    }
+
+    /// Reads one physical line and feeds it to the scanner.
+    fn read_line(&mut self, sink: &mut impl TableSink) {
         self.buf.clear();
-        let queue = &mut self.queue;
-        let mut push = |e: TableEvent| queue.push_back(e);
         match self.reader.read_until(b'\n', &mut self.buf) {
             Ok(0) => {
-                self.scanner.finish(&mut push);
+                self.scanner.finish(sink);
                 self.done = true;
             }
             Ok(n) => {
                 self.number += 1;
                 let line = self.buf.strip_suffix(b"\n").unwrap_or(&self.buf);
-                self.scanner.push(line, self.offset, self.number, &mut push);
+                self.scanner.push(line, self.offset, self.number, sink);
                 self.offset += n;
             }
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
             Err(e) => {
-                let d = Diagnostic::error(
-                    "table.read-error",
-                    self.source,
-                    format!("Reading stopped after {} bytes: {e}", self.offset),
-                )
-                .at(Span::new(self.offset, self.offset))
-                .param("error", e.to_string());
-                self.scanner.finish(&mut push);
-                push(TableEvent::Diagnostic(d));
+                let d = Diagnostic::error("table.read-error", self.source, format!("Reading stopped after {} bytes: {e}", self.offset))
+                    .at(Span::new(self.offset, self.offset))
+                    .param("error", e.to_string());
+                self.scanner.finish(sink);
+                sink.diagnostic(d);
                 self.done = true;
             }
         }
@@ -85,7 +88,9 @@ impl<R: BufRead> Iterator for TableReader<R> {
             if self.done {
                 return None;
             }
-            self.read_line();
+            let mut queue = std::mem::take(&mut self.queue);
+            self.read_line(&mut |e: TableEvent| queue.push_back(e));
+            self.queue = queue;
         }
     }
 }

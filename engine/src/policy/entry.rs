@@ -8,11 +8,10 @@
 
 use super::level::SecurityLevel;
 use crate::diag::Span;
+use crate::input::chars::{is_space, trim_space, trim_space_start};
 use crate::version::PostfixVersion;
+use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
-
-/// `CHARS_COMMA_SP`: Postfix's token separators in policy values.
-const SEPARATORS: &[char] = &[',', ' ', '\t', '\r', '\n'];
 
 /// A token of the value with its byte span relative to the start of the value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,24 +63,16 @@ impl AttributeName {
     /// Case-insensitive lookup of an attribute name, limited to what `version` knows.
     pub fn lookup(name: &str, version: &PostfixVersion) -> Option<AttributeName> {
         use AttributeName::*;
-        let attr = match name.to_ascii_lowercase().as_str() {
-            "ciphers" => Ciphers,
-            "protocols" => Protocols,
-            "match" => Match,
-            "exclude" if version.knows_exclude() => Exclude,
-            "tafile" if version.knows_dane() => Tafile,
-            "servername" if version.knows_servername() => Servername,
-            "connection_reuse" if version.knows_servername() => ConnectionReuse,
-            "enable_rpk" if version.knows_enable_rpk() => EnableRpk,
-            "policy_ttl" if version.knows_sts_attributes() => PolicyTtl,
-            "policy_type" if version.knows_sts_attributes() => PolicyType,
-            "policy_domain" if version.knows_sts_attributes() => PolicyDomain,
-            "policy_string" if version.knows_sts_attributes() => PolicyString,
-            "mx_host_pattern" if version.knows_sts_attributes() => MxHostPattern,
-            "policy_failure" if version.knows_sts_attributes() => PolicyFailure,
-            _ => return None,
+        let attr = AttributeName::ALL.into_iter().find(|a| a.name().eq_ignore_ascii_case(name))?;
+        let known = match attr {
+            Ciphers | Protocols | Match => true,
+            Exclude => version.knows_exclude(),
+            Tafile => version.knows_dane(),
+            Servername | ConnectionReuse => version.knows_servername(),
+            EnableRpk => version.knows_enable_rpk(),
+            PolicyTtl | PolicyType | PolicyDomain | PolicyString | MxHostPattern | PolicyFailure => version.knows_sts_attributes(),
         };
-        Some(attr)
+        known.then_some(attr)
     }
 
     /// The attribute's name as Postfix documents it.
@@ -271,17 +262,27 @@ pub struct EntryContext<'a> {
     pub enforce_sts_mx_patterns: bool,
 }
 
-/// Splits `value` like `mystrtok` (≤3.9) or `mystrtokq` with `{}` (3.10+).
-pub fn tokenize(value: &str, braces: bool) -> Vec<Token> {
+/// Whether `b` is one of Postfix's `CHARS_COMMA_SP` separators.
+fn is_separator(b: u8) -> bool {
+    matches!(b, b',' | b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// The spans of the tokens of `value`, split like `mystrtok` (≤3.9) or `mystrtokq` with `{}`
+/// (3.10+).
+pub fn token_spans(value: &str, braces: bool) -> Vec<Span> {
+    token_span_iter(value, braces).collect()
+}
+
+/// [`token_spans`] one token at a time, without allocating.
+fn token_span_iter(value: &str, braces: bool) -> impl Iterator<Item = Span> + '_ {
     let bytes = value.as_bytes();
-    let mut tokens = Vec::new();
     let mut i = 0;
-    while i < bytes.len() {
-        while i < bytes.len() && SEPARATORS.contains(&(bytes[i] as char)) {
+    std::iter::from_fn(move || {
+        while i < bytes.len() && is_separator(bytes[i]) {
             i += 1;
         }
         if i >= bytes.len() {
-            break;
+            return None;
         }
         let start = i;
         let mut depth = 0usize;
@@ -291,15 +292,24 @@ pub fn tokenize(value: &str, braces: bool) -> Vec<Token> {
                 depth += 1;
             } else if braces && depth > 0 && c == b'}' {
                 depth -= 1;
-            } else if depth == 0 && SEPARATORS.contains(&(c as char)) {
+            } else if depth == 0 && is_separator(c) {
                 break;
             }
             i += 1;
         }
-        let raw = &value[start..i];
-        tokens.push(Token { text: raw.to_string(), raw: raw.to_string(), span: Span::new(start, i) });
-    }
-    tokens
+        Some(Span::new(start, i))
+    })
+}
+
+/// Splits `value` into [`Token`]s (see [`token_spans`]).
+pub fn tokenize(value: &str, braces: bool) -> Vec<Token> {
+    token_spans(value, braces)
+        .into_iter()
+        .map(|span| {
+            let raw = span.slice(value).to_string();
+            Token { text: raw.clone(), raw, span }
+        })
+        .collect()
 }
 
 /// `extpar(&tok, "{}", STRIP | NORMAL_WS)`: unwraps `{ … }`; returns the inner text and an
@@ -326,23 +336,24 @@ fn extpar(token: &str) -> (String, Option<String>) {
             (&token[1..end], err)
         }
     };
-    let normalised: String = inner.trim().chars().map(|c| if "\t\n\x0b\x0c\r".contains(c) { ' ' } else { c }).collect();
+    // STRIP trims ISSPACE only (not Unicode spaces); NORMAL_WS turns \t \n \v \f \r into spaces.
+    let normalised: String =
+        trim_space(inner).chars().map(|c| if "\t\n\x0b\x0c\r".contains(c) { ' ' } else { c }).collect();
     (normalised, err)
 }
 
-/// `split_nameval()`: `name = value` with optional blanks around `=`.
-fn split_nameval(text: &str) -> Result<(String, String), &'static str> {
-    let t = text.trim_start();
+/// `split_nameval()`: `name = value` with optional blanks (`ISSPACE`) around `=`.
+fn split_nameval(text: &str) -> Result<(&str, &str), &'static str> {
+    let t = trim_space_start(text);
     if t.is_empty() || t.starts_with('=') {
         return Err("missing attribute name");
     }
-    let name_end = t.find(|c: char| c.is_ascii_whitespace() || c == '=').unwrap_or(t.len());
+    let name_end = t.bytes().position(|b| is_space(b) || b == b'=').unwrap_or(t.len());
     let (name, rest) = t.split_at(name_end);
-    let rest = rest.trim_start();
-    let Some(value) = rest.strip_prefix('=') else {
+    let Some(value) = trim_space_start(rest).strip_prefix('=') else {
         return Err("missing '=' after attribute name");
     };
-    Ok((name.to_string(), value.trim().to_string()))
+    Ok((name, trim_space(value)))
 }
 
 /// `valid_hostname()` as used for `servername` and `policy_domain`.
@@ -352,37 +363,57 @@ fn valid_hostname(name: &str) -> bool {
 
 /// Parses one policy value for `ctx.version`.
 pub fn parse_entry(value: &str, ctx: &EntryContext<'_>, anchors: &dyn TrustAnchorSource) -> PolicyEntry {
-    let mut entry = PolicyEntry { valid: true, ..PolicyEntry::default() };
-    let braces = ctx.version.has_brace_grouping();
-    entry.tokens = tokenize(value, braces);
-    let mut tokens = entry.tokens.clone().into_iter();
+    let entry = parse_value(value, ctx, anchors, true);
+    PolicyEntry { tokens: tokenize(value, ctx.version.has_brace_grouping()), ..entry }
+}
 
-    let Some(first) = tokens.next() else {
+/// [`parse_entry`] without recording the token and attribute lists (for the linter's
+/// million-line tables: level, typed attributes, match list, warnings and validity are kept).
+pub fn parse_entry_lean(value: &str, ctx: &EntryContext<'_>, anchors: &dyn TrustAnchorSource) -> PolicyEntry {
+    parse_value(value, ctx, anchors, false)
+}
+
+/// The body of [`parse_entry`]; `record` keeps the list of accepted attributes.
+fn parse_value(value: &str, ctx: &EntryContext<'_>, anchors: &dyn TrustAnchorSource, record: bool) -> PolicyEntry {
+    let entry = PolicyEntry { valid: true, ..PolicyEntry::default() };
+    let mut tokens = token_span_iter(value, ctx.version.has_brace_grouping()).map(|span| (span.slice(value), span));
+    parse_tokens(entry, &mut tokens, ctx, anchors, record)
+}
+
+/// The body of [`parse_entry`] over already split tokens.
+fn parse_tokens<'t>(
+    mut entry: PolicyEntry,
+    tokens: &mut impl Iterator<Item = (&'t str, Span)>,
+    ctx: &EntryContext<'_>,
+    anchors: &dyn TrustAnchorSource,
+    record: bool,
+) -> PolicyEntry {
+    let Some((first, first_span)) = tokens.next() else {
         invalid(&mut entry, "policy.empty", "invalid empty policy".to_string(), None);
         return entry;
     };
-    let Some(level) = SecurityLevel::lookup(&first.text) else {
-        let text = format!("invalid security level \"{}\"", first.text);
-        invalid(&mut entry, "policy.invalid-level", text, Some(first.span));
+    let Some(level) = SecurityLevel::lookup(first) else {
+        let text = format!("invalid security level \"{first}\"");
+        invalid(&mut entry, "policy.invalid-level", text, Some(first_span));
         return entry;
     };
     entry.level = Some(level);
 
     if level < SecurityLevel::May {
-        for tok in tokens {
+        for (raw, span) in tokens.by_ref() {
             entry.warnings.push(EntryWarning {
                 code: "policy.ignored-with-tls-disabled".into(),
-                text: format!("ignoring attribute \"{}\" with TLS disabled", tok.raw),
+                text: format!("ignoring attribute \"{raw}\" with TLS disabled"),
                 prefixed: true,
-                span: Some(tok.span),
+                span: Some(span),
                 invalidates: false,
             });
         }
         return entry;
     }
 
-    for tok in tokens {
-        if !parse_attribute(&mut entry, level, tok, ctx, anchors) {
+    for (raw, span) in tokens.by_ref() {
+        if !parse_attribute(&mut entry, level, raw, span, ctx, anchors, record) {
             return entry;
         }
     }
@@ -419,15 +450,18 @@ fn invalid(entry: &mut PolicyEntry, code: &str, text: String, span: Option<Span>
 fn parse_attribute(
     entry: &mut PolicyEntry,
     level: SecurityLevel,
-    tok: Token,
+    raw: &str,
+    tok_span: Span,
     ctx: &EntryContext<'_>,
     anchors: &dyn TrustAnchorSource,
+    record: bool,
 ) -> bool {
-    let span = Some(tok.span);
-    let (text, brace_error) = if ctx.version.has_brace_grouping() && tok.raw.starts_with('{') {
-        extpar(&tok.raw)
+    let span = Some(tok_span);
+    let (text, brace_error) = if ctx.version.has_brace_grouping() && raw.starts_with('{') {
+        let (inner, err) = extpar(raw);
+        (Cow::Owned(inner), err)
     } else {
-        (tok.raw.clone(), None)
+        (Cow::Borrowed(raw), None)
     };
     let split = match brace_error {
         Some(err) => Err(err),
@@ -441,7 +475,7 @@ fn parse_attribute(
             return false;
         }
     };
-    let Some(attr) = AttributeName::lookup(&name, ctx.version) else {
+    let Some(attr) = AttributeName::lookup(name, ctx.version) else {
         invalid(entry, "policy.invalid-attribute-name", format!("invalid attribute name: \"{name}\""), span);
         return false;
     };
@@ -485,13 +519,13 @@ fn parse_attribute(
             if entry.ciphers.is_some() {
                 return multiple(entry);
             }
-            entry.ciphers = Some(val.clone());
+            entry.ciphers = Some(val.to_string());
         }
         Protocols => {
             if entry.protocols.is_some() {
                 return multiple(entry);
             }
-            entry.protocols = Some(val.clone());
+            entry.protocols = Some(val.to_string());
         }
         Servername => {
             if entry.servername.is_some() {
@@ -500,7 +534,7 @@ fn parse_attribute(
             if !valid_hostname(&val) {
                 return fail(entry, "policy.servername-invalid", format!("\"{name}={val}\" specifies an invalid hostname"));
             }
-            entry.servername = Some(val.clone());
+            entry.servername = Some(val.to_string());
         }
         Match => {
             if val.is_empty() {
@@ -511,7 +545,7 @@ fn parse_attribute(
                 SecurityLevel::Verify | SecurityLevel::Secure => ':',
                 _ => return bad_level(entry),
             };
-            let value_offset = tok.raw.find(val.as_str()).map(|o| tok.span.start + o);
+            let value_offset = raw.find(val).map(|o| tok_span.start + o);
             let list = entry.matches.get_or_insert_with(Vec::new);
             let mut offset = 0;
             for piece in val.split(sep) {
@@ -526,7 +560,7 @@ fn parse_attribute(
             if entry.exclude.is_some() {
                 return multiple(entry);
             }
-            entry.exclude = Some(val.clone());
+            entry.exclude = Some(val.to_string());
         }
         Tafile => {
             if !level.must_pkix() {
@@ -536,7 +570,7 @@ fn parse_attribute(
                 return empty(entry);
             }
             match anchors.load(&val) {
-                Ok(count) => entry.tafiles.push(TrustAnchorFile { path: val.clone(), anchors: count }),
+                Ok(count) => entry.tafiles.push(TrustAnchorFile { path: val.to_string(), anchors: count }),
                 Err(text) => {
                     entry.warnings.push(EntryWarning {
                         code: "policy.tafile-unreadable".into(),
@@ -567,7 +601,7 @@ fn parse_attribute(
             if val.is_empty() || !val.bytes().all(|b| b.is_ascii_digit()) || val.parse::<i64>().is_err() {
                 return malformed(entry);
             }
-            entry.sts.policy_ttl = Some(val.clone());
+            entry.sts.policy_ttl = Some(val.to_string());
         }
         PolicyType => {
             if entry.sts.policy_type.is_some() {
@@ -576,7 +610,7 @@ fn parse_attribute(
             if !["sts", "no-policy-found"].iter().any(|t| t.eq_ignore_ascii_case(&val)) {
                 return unexpected(entry);
             }
-            entry.sts.policy_type = Some(val.clone());
+            entry.sts.policy_type = Some(val.to_string());
         }
         PolicyDomain => {
             if entry.sts.policy_domain.is_some() {
@@ -585,10 +619,10 @@ fn parse_attribute(
             if !valid_hostname(&val) {
                 return malformed(entry);
             }
-            entry.sts.policy_domain = Some(val.clone());
+            entry.sts.policy_domain = Some(val.to_string());
         }
-        PolicyString => entry.sts.policy_strings.push(val.clone()),
-        MxHostPattern => entry.sts.mx_host_patterns.push(val.clone()),
+        PolicyString => entry.sts.policy_strings.push(val.to_string()),
+        MxHostPattern => entry.sts.mx_host_patterns.push(val.to_string()),
         PolicyFailure => {
             if entry.sts.policy_failure.is_some() {
                 return multiple(entry);
@@ -597,10 +631,12 @@ fn parse_attribute(
             if !known.iter().any(|t| t.eq_ignore_ascii_case(&val)) {
                 return unexpected(entry);
             }
-            entry.sts.policy_failure = Some(val.clone());
+            entry.sts.policy_failure = Some(val.to_string());
         }
     }
-    entry.attributes.push(Attribute { name: attr, written_name: name, value: val, span: tok.span });
+    if record {
+        entry.attributes.push(Attribute { name: attr, written_name: name.to_string(), value: val.to_string(), span: tok_span });
+    }
     true
 }
 

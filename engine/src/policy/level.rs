@@ -33,18 +33,8 @@ impl SecurityLevel {
     /// Looks a level up the way `tls_level_lookup()` does: case-insensitive, and `halfdane` is
     /// not accepted as an input.
     pub fn lookup(name: &str) -> Option<SecurityLevel> {
-        let level = match name.to_ascii_lowercase().as_str() {
-            "none" => SecurityLevel::None,
-            "may" => SecurityLevel::May,
-            "encrypt" => SecurityLevel::Encrypt,
-            "fingerprint" => SecurityLevel::Fingerprint,
-            "dane" => SecurityLevel::Dane,
-            "dane-only" => SecurityLevel::DaneOnly,
-            "verify" => SecurityLevel::Verify,
-            "secure" => SecurityLevel::Secure,
-            _ => return None,
-        };
-        Some(level)
+        use SecurityLevel::*;
+        [None, May, Encrypt, Fingerprint, Dane, DaneOnly, Verify, Secure].into_iter().find(|l| l.name().eq_ignore_ascii_case(name))
     }
 
     /// The name Postfix prints (`policy_name()`).
