@@ -16,7 +16,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Walk through Postfix's decision for one destination.
-    Explain(ExplainArgs),
+    Explain(Box<ExplainArgs>),
     /// Check every line of policy tables for one Postfix version.
     Lint(LintArgs),
     /// Replay oracle expectation lines and print predictions.
@@ -82,6 +82,11 @@ pub struct ExplainArgs {
     /// A file named by tafile= (PATH=FILE: the path as written in the table). Repeatable.
     #[arg(long = "tafile", value_name = "PATH=FILE")]
     pub tafiles: Vec<String>,
+    /// A Postfix log excerpt (maillog, journalctl, posttls-finger output; - for standard input):
+    /// prints what it shows, the Postfix era and the failing stage; with other inputs
+    /// (--policy, --cert, …) also explains the scenario built from it and cross-checks the two.
+    #[arg(long, value_name = "FILE|-")]
+    pub log: Option<String>,
     /// Print the full report as JSON.
     #[arg(long)]
     pub json: bool,

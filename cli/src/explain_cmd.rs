@@ -1,13 +1,19 @@
 //! `peername explain`: exit 0 delivered, 1 deferred/bounced, 2 bad input.
 
+mod log;
+
 use crate::args::ExplainArgs;
 use crate::inputs;
 use crate::render;
 use crate::style::Style;
 use peername_engine::diag::Severity;
 
-/// Runs the command.
-pub fn run(a: ExplainArgs) -> Result<u8, Vec<String>> {
+/// Runs the command (the arguments are boxed: they are by far the largest subcommand's).
+pub fn run(a: Box<ExplainArgs>) -> Result<u8, Vec<String>> {
+    let a = *a;
+    if let Some(path) = a.log.clone() {
+        return log::run(&a, &path);
+    }
     let scenario = inputs::scenario(&a, &inputs::now_rfc3339())?;
     let report = peername_engine::explain(&scenario);
     let blocking: Vec<String> = report

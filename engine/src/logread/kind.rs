@@ -422,7 +422,8 @@ pub enum LineKind {
         /// Why.
         reason: String,
     },
-    /// `daemon started -- version X` / `reload -- version X` (master).
+    /// `daemon started -- version X` / `reload -- version X` (master), or a pasted
+    /// `mail_version = X` (postconf).
     VersionBanner {
         /// The version.
         version: String,

@@ -304,7 +304,10 @@ fn rfc5424(line: &str, pos: usize) -> Option<Prefixed<'_>> {
 mod tests {
     use super::*;
 
-    fn parts(line: &str) -> (PrefixFormat, Option<&str>, Option<&str>, Option<&str>, Option<&str>, &str) {
+    /// format, timestamp, host, tag, pid, message.
+    type Parts<'a> = (PrefixFormat, Option<&'a str>, Option<&'a str>, Option<&'a str>, Option<&'a str>, &'a str);
+
+    fn parts(line: &str) -> Parts<'_> {
         let p = split_prefix(line);
         (p.format, p.timestamp, p.host, p.tag, p.pid, p.message)
     }
