@@ -73,6 +73,14 @@ pub const TLS_PARAMETERS: &[&str] = &[
     "myhostname",
 ];
 
+/// Output bytes plus work all `$name` expansions of one [`Settings::resolve`] may take.
+pub const RESOLVE_EXPAND_BUDGET: usize = 16 << 20;
+
+/// Whether the engine reads parameter `name` (it is expanded first).
+fn is_read(name: &str) -> bool {
+    TLS_PARAMETERS.contains(&name) || matches!(name, "smtp_tls_protocols" | "smtp_tls_mandatory_protocols")
+}
+
 /// The effective values of every TLS-relevant parameter for one Postfix version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
@@ -88,9 +96,16 @@ impl Settings {
             values.insert(name.clone(), Setting { name: name.clone(), value: value.clone(), source: SettingSource::Override });
         }
         // Only main.cf settings: pasted master.cf `-o` lines apply to one service, not to all.
-        for p in main_cf.params.iter().filter(|p| p.origin == crate::input::maincf::ParamOrigin::MainCf) {
+        let from_main_cf = || main_cf.params.iter().filter(|p| p.origin == crate::input::maincf::ParamOrigin::MainCf);
+        // One name table for every value, and one expansion budget for all of them, spent on
+        // the parameters the engine reads first: hostile `$` chains cannot starve them, and
+        // thousands of parameters referring to one huge value cannot fill memory.
+        let expansion = main_cf.expansion(None);
+        let mut budget = RESOLVE_EXPAND_BUDGET;
+        let read = from_main_cf().filter(|p| is_read(&p.name));
+        for p in read.chain(from_main_cf().filter(|p| !is_read(&p.name))) {
             if !overrides.contains_key(&p.name) {
-                let value = main_cf.expand(&p.value);
+                let value = expansion.expand_within(&p.value, &mut budget);
                 values.insert(
                     p.name.clone(),
                     Setting { name: p.name.clone(), value, source: SettingSource::MainCf { line: p.line, span: p.value_span } },
@@ -212,6 +227,21 @@ mod tests {
         assert_eq!(settings("compatibility_level = 3.11", "3.11.6").get("smtp_tls_security_level"), "may");
         assert_eq!(settings("compatibility_level = 3.6", "3.11.6").get("smtp_tls_security_level"), "");
         assert_eq!(settings("", "3.7.11").get("smtp_tls_security_level"), "");
+    }
+
+    #[test]
+    fn many_parameters_expand_in_linear_time_within_one_budget() {
+        // 20,000 parameters, each naming a 100 KB value: 2 GB if each were expanded in full.
+        let mut text = format!("big = {}\n", "x".repeat(100_000));
+        text.extend((0..20_000).map(|i| format!("p{i} = $big\n")));
+        text.push_str("smtp_tls_policy_maps = hash:$config_directory/$big_dir\nconfig_directory = /etc/postfix\nbig_dir = tls_policy\n");
+        let start = std::time::Instant::now();
+        let s = settings(&text, "3.11.6");
+        assert!(start.elapsed() < std::time::Duration::from_secs(10), "{:?}", start.elapsed());
+        assert_eq!(s.get("smtp_tls_policy_maps"), "hash:/etc/postfix/tls_policy");
+        let total: usize = s.values.values().map(|v| v.value.len()).sum();
+        assert!(total <= 2 * RESOLVE_EXPAND_BUDGET + text.len(), "{total}");
+        assert_eq!(s.get("p0").len(), 100_000);
     }
 
     #[test]

@@ -189,8 +189,13 @@ pub fn route(input: &DestinationInput, transport: &[TableEntry], relayhost: &str
     };
     let mut lookups = Vec::new();
     if !transport.is_empty() {
+        // Folded key → first entry: one pass over the table, not one per key tried.
+        let mut first: std::collections::HashMap<String, &TableEntry> = std::collections::HashMap::with_capacity(transport.len());
+        for e in transport {
+            first.entry(e.key.to_lowercase()).or_insert(e);
+        }
         for key in transport_keys(&recipient, &domain) {
-            let found = transport.iter().find(|e| e.key.to_lowercase() == key.to_lowercase());
+            let found = first.get(&key.to_lowercase()).copied();
             lookups.push((key.clone(), found.is_some()));
             if let Some(entry) = found {
                 let (service, next) = entry.value.split_once(':').unwrap_or((entry.value.as_str(), ""));
@@ -260,6 +265,19 @@ mod tests {
         assert_eq!(r.nexthop, "[relay.example.net]:587");
         assert_eq!(r.source, RouteSource::Relayhost);
         assert_eq!(route(&input, &[], "").nexthop, "example.com");
+    }
+
+    #[test]
+    fn transport_lookups_do_not_scan_the_table_per_key() {
+        let mut text: String = (0..100_000).map(|i| format!("t{i}.example smtp:[r{i}.example]\n")).collect();
+        text.push_str(".Example.ORG relay:[first.example]\n.example.org relay:[second.example]\n");
+        let table = crate::input::table::parse_table(&text, crate::diag::Source::TransportTable);
+        let input = DestinationInput::parse(&format!("user@{}example.org", "a.".repeat(400))).unwrap();
+        let start = std::time::Instant::now();
+        let r = route(&input, &table.entries, "");
+        assert!(start.elapsed() < std::time::Duration::from_secs(2), "{:?}", start.elapsed());
+        assert_eq!(r.nexthop, "[first.example]");
+        assert_eq!(r.transport_lookups.last(), Some(&(".example.org".to_string(), true)));
     }
 
     #[test]

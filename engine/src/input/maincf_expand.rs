@@ -5,17 +5,48 @@
 //! `$(name)` are replaced by the value, itself expanded; `${name?text}` gives `text` when
 //! `name` is non-empty and `${name:text}` when it is empty; `${name?{a}:{b}}` (3.8+) picks one
 //! of two. A name with no definition here is left as written: it may have a built-in default
-//! peername does not know (e.g. `$data_directory`). Expansion stops at depth 10 and at
-//! [`EXPAND_LIMIT`] bytes of output (the result is then cut short), so self-referencing
-//! values cannot run away.
+//! peername does not know (e.g. `$data_directory`). Expansion stops at depth 10, at
+//! [`EXPAND_LIMIT`] bytes of output and after [`EXPAND_WORK_LIMIT`] units of work (the result
+//! is then cut short), so self-referencing values cannot run away.
 
 use super::maincf::{MainCf, ParamOrigin};
+use std::cell::Cell;
 use std::collections::HashMap;
 
 /// Deepest nesting of expansions followed.
 pub const EXPAND_DEPTH: usize = 10;
 /// Output size after which the rest of the value is copied without expanding.
 pub const EXPAND_LIMIT: usize = 1 << 20;
+/// Bytes scanned plus references followed after which expansion stops: `a = $b$b…` with
+/// `b = $c$c…` fans out exponentially even when every value is empty.
+pub const EXPAND_WORK_LIMIT: usize = 4 << 20;
+
+/// The names of one main.cf (and optionally one service's `-o` overrides), gathered once to
+/// expand many values; see [`MainCf::expansion`].
+pub struct Expansion<'a> {
+    names: HashMap<&'a str, &'a str>,
+}
+
+impl Expansion<'_> {
+    /// `value` expanded, within [`EXPAND_LIMIT`] and [`EXPAND_WORK_LIMIT`].
+    pub fn expand(&self, value: &str) -> String {
+        let mut budget = EXPAND_WORK_LIMIT;
+        self.expand_within(value, &mut budget)
+    }
+
+    /// `value` expanded, spending at most `budget` (output bytes plus work, also capped per
+    /// value as in [`Expansion::expand`]); what was spent is taken from `budget`. An exhausted
+    /// budget leaves the value cut short.
+    pub fn expand_within(&self, value: &str, budget: &mut usize) -> String {
+        let work = (*budget).min(EXPAND_WORK_LIMIT);
+        let expander = Expander { names: &self.names, limit: EXPAND_LIMIT.min(*budget), work: Cell::new(work) };
+        let mut out = String::new();
+        expander.expand(value, 0, &mut out);
+        let spent = work - expander.work.get() + out.len();
+        *budget = budget.saturating_sub(spent);
+        out
+    }
+}
 
 impl MainCf {
     /// `value` with `$name`, `${name}`, `$(name)`, `${name?text}`, `${name:text}` expanded
@@ -32,6 +63,11 @@ impl MainCf {
     }
 
     fn expand_with(&self, value: &str, service: Option<&str>) -> String {
+        self.expansion(service).expand(value)
+    }
+
+    /// The names to expand values with: main.cf's settings, then `service`'s overrides.
+    pub fn expansion(&self, service: Option<&str>) -> Expansion<'_> {
         let mut names: HashMap<&str, &str> = HashMap::new();
         for p in self.params.iter().filter(|p| p.origin == ParamOrigin::MainCf) {
             names.insert(p.name.as_str(), p.value.as_str());
@@ -45,21 +81,35 @@ impl MainCf {
                 names.insert(p.name.as_str(), p.value.as_str());
             }
         }
-        let mut out = String::new();
-        Expander { names: &names }.expand(value, 0, &mut out);
-        out
+        Expansion { names }
     }
 }
 
 struct Expander<'a> {
     names: &'a HashMap<&'a str, &'a str>,
+    /// Output size after which expansion stops.
+    limit: usize,
+    /// Work left: bytes scanned and references followed.
+    work: Cell<usize>,
 }
 
 impl Expander<'_> {
+    /// Takes `units` of work; false when none was left.
+    fn spend(&self, units: usize) -> bool {
+        let left = self.work.get();
+        self.work.set(left.saturating_sub(units));
+        left > 0
+    }
+
     fn expand(&self, value: &str, depth: usize, out: &mut String) {
         let mut rest = value;
-        while let Some(at) = rest.find('$') {
-            if out.len() > EXPAND_LIMIT {
+        loop {
+            // Checked before scanning: once spent, every further reference returns at once.
+            if out.len() > self.limit || self.work.get() == 0 {
+                return;
+            }
+            let Some(at) = rest.find('$') else { break };
+            if !self.spend(at + 1) {
                 return;
             }
             out.push_str(rest.get(..at).unwrap_or(""));
@@ -71,7 +121,10 @@ impl Expander<'_> {
                 }
                 Some(open @ ('{' | '(')) => {
                     let close = if open == '{' { '}' } else { ')' };
-                    match matching(after, open, close) {
+                    let end = matching(after, open, close);
+                    // Unterminated `${${${…` would rescan the rest once per `$`.
+                    self.spend(end.unwrap_or(after.len()));
+                    match end {
                         Some(end) => {
                             let whole = rest.get(at..at + 1 + end + 1).unwrap_or("");
                             let inner = after.get(1..end).unwrap_or("");
@@ -99,6 +152,7 @@ impl Expander<'_> {
                 }
             };
         }
+        self.spend(rest.len());
         out.push_str(rest);
     }
 
@@ -211,6 +265,39 @@ mod tests {
         assert!(out.starts_with('$'), "{out}");
         let big = m.expand("$c");
         assert!(big.len() <= super::EXPAND_LIMIT * 2);
+    }
+
+    #[test]
+    fn fan_out_without_output_stops() {
+        // 10 levels of 1,000 references to an empty value would take 10^30 steps.
+        let defs: String = (0..10).map(|i| format!("v{i} = {}\n", format!("$v{} ", i + 1).repeat(1000))).collect();
+        let m = parse_main_cf(&(defs + "v10 =\n"));
+        let start = std::time::Instant::now();
+        let out = m.expand("$v0");
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
+        assert!(out.len() <= super::EXPAND_WORK_LIMIT);
+    }
+
+    #[test]
+    fn unterminated_references_are_not_rescanned() {
+        let m = parse_main_cf("a = 1\n");
+        let value = "${".repeat(200_000);
+        let start = std::time::Instant::now();
+        let out = m.expand(&value);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
+        assert!(value.starts_with(&out));
+    }
+
+    #[test]
+    fn a_shared_budget_is_spent_and_then_cuts_values_short() {
+        let m = parse_main_cf("a = xyz\nb = $a$a\n");
+        let names = m.expansion(None);
+        let mut budget = 1000;
+        assert_eq!(names.expand_within("$b", &mut budget), "xyzxyz");
+        assert!(budget < 1000 && budget > 900, "{budget}");
+        let mut budget = 0;
+        assert_eq!(names.expand_within("$b", &mut budget), "");
+        assert_eq!(names.expand("[$b]"), "[xyzxyz]");
     }
 
     #[test]
