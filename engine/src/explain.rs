@@ -128,7 +128,7 @@ pub fn prepare(scenario: &Scenario) -> Prepared {
     let overrides = BTreeMap::new();
     let settings = Settings::resolve(&main_cf, &overrides, &version);
 
-    let policy_file = parse_table(&scenario.policy_table, Source::PolicyTable);
+    let mut policy_file = parse_table(&scenario.policy_table, Source::PolicyTable);
     diagnostics.extend(policy_file.diagnostics.clone());
     let maps_value = settings.get("smtp_tls_policy_maps").to_string();
     let spec = if maps_value.trim().is_empty() && scenario.main_cf.trim().is_empty() && !scenario.policy_table.trim().is_empty() {
@@ -144,10 +144,9 @@ pub fn prepare(scenario: &Scenario) -> Prepared {
     }
     let table = spec.map(|(kind, title, file)| {
         let file = if scenario.policy_file.is_empty() { file } else { scenario.policy_file.clone() };
-        let rows = policy_file
-            .entries
-            .iter()
-            .map(|e| TableRow { key: e.key.clone(), value: e.value.clone(), line: e.line, key_span: e.key_span, value_span: e.value_span })
+        let rows = std::mem::take(&mut policy_file.entries)
+            .into_iter()
+            .map(|e| TableRow { key: e.key, value: e.value, line: e.line, key_span: e.key_span, value_span: e.value_span })
             .collect();
         let mut table = PolicyTable::new(kind, &title, &file, rows);
         if kind == MapKind::TextHash {

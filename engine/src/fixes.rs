@@ -3,6 +3,10 @@
 
 use crate::cert::chain::X509Error;
 use crate::delivery::HostAttempt;
+use crate::diag::Diagnostic;
+use crate::input::key_index::folded_eq;
+use crate::input::table::{EntryView, TableSink};
+use crate::input::table_reader::TableReader;
 use crate::policy::effective::LevelSource;
 use crate::policy::entry::AttributeName;
 use crate::policy::level::SecurityLevel;
@@ -126,33 +130,101 @@ fn rebuild_value(report_attempt: &HostAttempt, level: SecurityLevel, matches: Op
     parts.join(" ")
 }
 
-/// The scenario with the policy for `key` replaced by `value` (or added when absent), and the
-/// lines it replaced.
-fn with_policy(scenario: &Scenario, attempt: &HostAttempt, key: &str, value: &str) -> (Scenario, String, Option<[usize; 2]>) {
-    let mut s = scenario.clone();
+/// The policy line for `key` with `value`, and the lines of the entry it replaces (`None`:
+/// there is no entry, the line is added).
+fn policy_edit(scenario: &Scenario, attempt: &HostAttempt, key: &str, value: &str) -> (String, Option<[usize; 2]>) {
     let line = format!("{key} {value}");
     let entry_line = match attempt.policy.level_source {
         LevelSource::PolicyEntry { line, .. } => Some(line),
         _ => None,
     };
-    let lines: Vec<&str> = scenario.policy_table.lines().collect();
-    let replaces = match entry_line {
-        Some(first) if first >= 1 && first <= lines.len() => {
-            // The entry and its continuation lines.
-            let mut last = first;
-            while lines.get(last).is_some_and(|l| l.starts_with([' ', '\t'])) {
-                last += 1;
-            }
-            Some([first, last])
+    let replaces = entry_line.filter(|&first| first >= 1).and_then(|first| {
+        let mut lines = scenario.policy_table.lines().skip(first - 1);
+        lines.next()?;
+        // The entry and its continuation lines.
+        let continuation = lines.take_while(|l| l.starts_with([' ', '\t'])).count();
+        Some([first, first + continuation])
+    });
+    (line, replaces)
+}
+
+/// One policy entry a re-run keeps: its first line in the original table and its text.
+struct KeptEntry {
+    line: usize,
+    text: String,
+}
+
+/// Collects the entries whose keys were looked up.
+struct KeepLookedUp<'k> {
+    keys: &'k [String],
+    kept: Vec<KeptEntry>,
+    source: &'k str,
+}
+
+impl TableSink for KeepLookedUp<'_> {
+    fn entry(&mut self, entry: &EntryView<'_>) {
+        if self.keys.iter().any(|k| folded_eq(k, entry.key)) {
+            let (start, end) = (entry.key_span().start, entry.value_span().end);
+            let text = self.source.get(start..end).unwrap_or_default().to_string();
+            self.kept.push(KeptEntry { line: entry.line, text });
         }
-        _ => None,
-    };
-    s.policy_table = apply(&scenario.policy_table, replaces, &line);
-    (s, line, replaces)
+    }
+    fn diagnostic(&mut self, _: Diagnostic) {}
+}
+
+/// The entries a re-run needs, or `None` when it needs the whole table.
+///
+/// A postmap-built table (hash, btree, lmdb, cdb…) answers a query from the rows with that
+/// key alone, and a fix changes a policy value, not which keys smtp(8) queries: so a table of
+/// just the looked-up keys' rows, in order, gives the re-run the same answers as the whole
+/// table, and verifying six fixes against a 10,000-line table does not parse it seven times.
+/// texthash (where a duplicate anywhere makes every lookup fail) and inline tables are kept
+/// whole.
+fn looked_up_entries(scenario: &Scenario, report: &Report) -> Option<Vec<KeptEntry>> {
+    let maps = report.settings.iter().find(|s| s.name == "smtp_tls_policy_maps").map(|s| s.value.to_ascii_lowercase()).unwrap_or_default();
+    let first_map = maps.split([',', ' ', '\t', '\n']).find(|m| !m.is_empty()).unwrap_or("");
+    if first_map.starts_with("texthash:") || first_map.starts_with("inline:") {
+        return None;
+    }
+    let delivery = report.delivery.as_ref()?;
+    let mut keys: Vec<String> = delivery.lookups.iter().map(|l| l.key.clone()).collect();
+    for host in delivery.destinations.iter().flat_map(|d| d.hosts.iter()) {
+        keys.extend(host.policy.walk.probes.iter().map(|p| p.key.clone()));
+    }
+    keys.sort();
+    keys.dedup();
+    let mut sink = KeepLookedUp { keys: &keys, kept: Vec::new(), source: &scenario.policy_table };
+    TableReader::new(scenario.policy_table.as_bytes(), crate::diag::Source::PolicyTable).scan(&mut sink);
+    Some(sink.kept)
+}
+
+/// The re-run's policy table: the kept entries with the fix's edit made.
+fn reduced_table(kept: &[KeptEntry], replaces: Option<[usize; 2]>, line: &str) -> String {
+    let mut out = String::new();
+    let mut placed = false;
+    for entry in kept {
+        if replaces.is_some_and(|[first, _]| first == entry.line) {
+            out.push_str(line);
+            placed = true;
+        } else {
+            out.push_str(&entry.text);
+        }
+        out.push('\n');
+    }
+    if !placed {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// Suggests fixes for a failed delivery.
 pub fn suggest(scenario: &Scenario, report: &Report) -> Vec<Fix> {
+    suggest_with(scenario, report, true)
+}
+
+/// [`suggest`]; `reduce` lets re-runs use only the looked-up entries (see [`looked_up_entries`]).
+fn suggest_with(scenario: &Scenario, report: &Report, reduce: bool) -> Vec<Fix> {
     let Some(delivery) = &report.delivery else { return Vec::new() };
     let Some(run) = delivery.destinations.last() else { return Vec::new() };
     let Some(attempt) = run.hosts.iter().rev().find(|h| h.connection.is_some()).or(run.hosts.last()) else { return Vec::new() };
@@ -189,13 +261,18 @@ pub fn suggest(scenario: &Scenario, report: &Report) -> Vec<Fix> {
         candidates.push((FixKind::LevelEncrypt, rebuild_value(attempt, SecurityLevel::Encrypt, None)));
     }
 
+    let kept = if candidates.is_empty() || !reduce { None } else { looked_up_entries(scenario, report) };
     let mut fixes: Vec<Fix> = Vec::new();
     for (kind, value) in candidates {
         if fixes.len() >= 6 || fixes.iter().any(|f| f.line.ends_with(&value)) {
             continue;
         }
-        let (changed, line, replaces) = with_policy(scenario, attempt, &key, &value);
-        let mut changed = changed;
+        let (line, replaces) = policy_edit(scenario, attempt, &key, &value);
+        let mut changed = scenario.clone();
+        changed.policy_table = match &kept {
+            Some(kept) => reduced_table(kept, replaces, &line),
+            None => apply(&scenario.policy_table, replaces, &line),
+        };
         let main_cf_line = (kind == FixKind::PinPublicKey).then(|| "smtp_tls_fingerprint_digest = sha256".to_string());
         if let Some(l) = &main_cf_line {
             changed.main_cf.push_str(&format!("\n{l}\n"));
@@ -212,7 +289,49 @@ pub fn suggest(scenario: &Scenario, report: &Report) -> Vec<Fix> {
 
 #[cfg(test)]
 mod tests {
-    use super::apply;
+    use super::*;
+    use crate::explain::explain_without_fixes;
+
+    fn example(name: &str) -> Scenario {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples").join(name);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// Re-running on the looked-up entries only must find exactly the fixes that re-running
+    /// on the whole edited table finds, whatever else the table holds.
+    #[test]
+    fn reduced_re_runs_agree_with_whole_table_re_runs() {
+        let noise = "other.example secure\n.fm encrypt\nFASTMAIL.FM.  verify\n# comment\n\n";
+        let (mut checked, mut with_fixes) = (0, 0);
+        for entry in std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            if !name.ends_with(".json") {
+                continue;
+            }
+            let base = example(&name);
+            for table in [
+                base.policy_table.clone(),
+                format!("{noise}{}{noise}", base.policy_table),
+                // Duplicates: postmap keeps the first, so the second must survive the cut too.
+                format!("{}{}", base.policy_table, base.policy_table.replace("secure", "encrypt")),
+                // A continuation line on every entry.
+                base.policy_table.lines().map(|l| if l.starts_with('#') || l.is_empty() { format!("{l}\n") } else { format!("{l}\n  ciphers=medium\n") }).collect(),
+            ] {
+                let scenario = Scenario { policy_table: table, ..base.clone() };
+                let report = explain_without_fixes(&scenario);
+                if report.verdict.delivered {
+                    continue;
+                }
+                let reduced = suggest_with(&scenario, &report, true);
+                let whole = suggest_with(&scenario, &report, false);
+                assert_eq!(reduced, whole, "{name}\n{}", scenario.policy_table);
+                checked += 1;
+                with_fixes += usize::from(!whole.is_empty());
+            }
+        }
+        assert!(checked >= 8 && with_fixes >= 4, "only {checked} failing scenarios checked, {with_fixes} with fixes");
+    }
 
     #[test]
     fn apply_replaces_the_entry_with_its_continuation_lines_or_appends() {

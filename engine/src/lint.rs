@@ -8,9 +8,10 @@ use crate::input::table_reader::TableReader;
 use crate::policy::entry::{parse_entry_lean, token_spans, AttributeName, EntryContext, TrustAnchorSource};
 use crate::policy::level::SecurityLevel;
 use crate::version::PostfixVersion;
+use crate::input::key_index::{folded_hash, Fnv64, HashKeyed};
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 use std::io::BufRead;
 
 /// Options of a lint run.
@@ -41,62 +42,10 @@ pub struct LintSummary {
     pub warnings: usize,
 }
 
-/// 64-bit FNV-1a, fed byte by byte.
-struct Fnv64(u64);
-
-impl Default for Fnv64 {
-    fn default() -> Self {
-        Fnv64(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv64 {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u8(b);
-        }
-    }
-    fn write_u8(&mut self, b: u8) {
-        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-}
-
-/// FNV-1a of the folded key: ASCII keys (nearly all) are folded byte by byte without
-/// allocating. Keys are not kept (bounded memory), so two different keys with the same hash
-/// would be reported as duplicates; at a million keys the chance is about 3 in 10^8.
-fn key_hash(key: &str) -> u64 {
-    let mut h = Fnv64::default();
-    if key.is_ascii() {
-        key.bytes().for_each(|b| h.write_u8(b.to_ascii_lowercase()));
-    } else {
-        h.write(fold_key(key).as_bytes());
-    }
-    h.finish()
-}
-
-/// The map keys are already hashes: use them as they are.
-#[derive(Default)]
-struct IdentityHasher(u64);
-
-impl Hasher for IdentityHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-/// A map from key hashes to the line of the key's first entry.
-type FirstLines = HashMap<u64, usize, BuildHasherDefault<IdentityHasher>>;
+/// Key hashes to the line of the key's first entry. Keys are not kept (bounded memory), so
+/// two different keys with the same 64-bit hash would be reported as duplicates; at a million
+/// keys the chance is about 3 in 10^8.
+type FirstLines = HashKeyed<usize>;
 
 /// Values already checked and found clean. Generated tables repeat a handful of values
 /// (`dane-only`, `secure match=…`) over thousands of lines; each is parsed once. Bounded, so
@@ -160,7 +109,7 @@ impl<E: FnMut(Diagnostic)> Linter<'_, E> {
     fn finish(mut self) -> LintSummary {
         for (key, line, span) in std::mem::take(&mut self.dot_keys) {
             let bare = &key[1..];
-            if !self.first_lines.contains_key(&key_hash(bare)) {
+            if !self.first_lines.contains_key(&folded_hash(bare)) {
                 let mut d = Diagnostic::info("lint.dot-key-not-bare", Source::PolicyTable, format!("\"{key}\" (line {line}) covers subdomains only, not \"{bare}\" itself"))
                     .at(span)
                     .param("key", key.clone())
@@ -176,7 +125,7 @@ impl<E: FnMut(Diagnostic)> Linter<'_, E> {
 impl<E: FnMut(Diagnostic)> TableSink for Linter<'_, E> {
     fn entry(&mut self, entry: &EntryView<'_>) {
         self.summary.entries += 1;
-        let h = key_hash(entry.key);
+        let h = folded_hash(entry.key);
         let first = match self.first_lines.entry(h) {
             Entry::Occupied(first) => Some(*first.get()),
             Entry::Vacant(slot) => {

@@ -11,6 +11,7 @@ pub mod command;
 pub mod diagnostics;
 pub mod dnsline;
 pub mod hostname;
+pub mod key_index;
 mod lines;
 pub mod maincf;
 pub mod maincf_expand;

@@ -18,7 +18,7 @@ use super::chars::{code_point, find_suspicious, inline_comment, is_space};
 use super::diagnostics::{Sink, DIAGNOSTIC_LIMIT};
 use super::lines::{physical_lines, LineJoiner, LogicalLine};
 use crate::diag::{Diagnostic, Position, Source, Span};
-use std::collections::HashMap;
+use super::key_index::KeyIndex;
 use std::ops::Range;
 
 /// One `key value` entry of a table source file.
@@ -96,16 +96,18 @@ pub fn parse_table(text: &str, source: Source) -> TableFile {
     let mut scanner = TableScanner::new(source);
     scanner.limit = DIAGNOSTIC_LIMIT;
     let mut sink = Sink::new("table", source);
-    let mut entries: Vec<TableEntry> = Vec::new();
-    let mut first_seen: HashMap<String, usize> = HashMap::new();
+    // One entry per line at most: sizing up front saves growing (and copying) a 10,000-entry
+    // vector a dozen times on every keystroke in the page. Capped, so that a paste of empty
+    // lines does not reserve memory for entries that never come.
+    let lines = (text.bytes().filter(|&b| b == b'\n').count() + 1).min(100_000);
+    let mut entries: Vec<TableEntry> = Vec::with_capacity(lines);
+    let mut index = KeyIndex::with_capacity(lines);
     {
         let mut handle = |event: TableEvent| match event {
             TableEvent::Entry(entry) => {
-                let folded = fold_key(&entry.key);
-                if let Some(&first_line) = first_seen.get(&folded) {
+                if let Some(first) = index.insert(&entry.key, entries.len(), |i| entries[i].key.as_str()) {
+                    let first_line = entries[first].line;
                     sink.push_with(|| duplicate(&entry, first_line, source));
-                } else {
-                    first_seen.insert(folded, entry.line);
                 }
                 entries.push(entry);
             }

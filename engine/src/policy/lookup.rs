@@ -7,6 +7,8 @@
 
 use crate::diag::Span;
 use serde::{Deserialize, Serialize};
+use crate::input::key_index::{folded_eq, KeyIndex};
+use crate::input::table::fold_key;
 
 /// How the table behaves, from the map type in `smtp_tls_policy_maps` (e.g. `hash:`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +54,11 @@ pub struct PolicyTable {
     /// Warnings smtp(8) logs when it reads the table (texthash is read at start-up;
     /// postmap-built tables warned when they were built).
     pub load_warnings: Vec<String>,
+    /// Folded key → first row with it, built by [`PolicyTable::new`] so that a lookup costs
+    /// the same for 10 rows as for 100,000 (not serialised; [`PolicyTable::find`] scans the
+    /// rows when it is empty).
+    #[serde(skip)]
+    index: KeyIndex,
 }
 
 /// Why a table cannot be used.
@@ -66,26 +73,27 @@ pub struct TableError {
 impl PolicyTable {
     /// Builds the table, applying the map kind's duplicate-key rule.
     pub fn new(kind: MapKind, title: &str, file: &str, rows: Vec<TableRow>) -> Self {
-        let mut table = PolicyTable { kind, title: title.to_string(), file: file.to_string(), rows, unusable: None, load_warnings: Vec::new() };
-        if kind == MapKind::TextHash {
-            let mut seen = std::collections::HashSet::new();
-            for row in &table.rows {
-                if !seen.insert(row.key.to_lowercase()) {
-                    table.unusable = Some(TableError {
-                        text: format!("{}, line {}: duplicate entry: \"{}\"", file, row.line, row.key.to_lowercase()),
-                        line: row.line,
-                    });
-                    break;
-                }
+        let mut index = KeyIndex::with_capacity(rows.len());
+        let mut duplicate = None;
+        for (i, row) in rows.iter().enumerate() {
+            if index.insert(&row.key, i, |r| rows[r].key.as_str()).is_some() {
+                duplicate = duplicate.or(Some(i));
             }
         }
-        table
+        let unusable = duplicate.filter(|_| kind == MapKind::TextHash).and_then(|i| rows.get(i)).map(|row| TableError {
+            text: format!("{}, line {}: duplicate entry: \"{}\"", file, row.line, fold_key(&row.key)),
+            line: row.line,
+        });
+        PolicyTable { kind, title: title.to_string(), file: file.to_string(), rows, unusable, load_warnings: Vec::new(), index }
     }
 
     /// The first row whose folded key equals `key` folded (fixed-key tables fold keys).
     pub fn find(&self, key: &str) -> Option<(usize, &TableRow)> {
-        let folded = key.to_lowercase();
-        self.rows.iter().enumerate().find(|(_, r)| r.key.to_lowercase() == folded)
+        if self.index.is_empty() {
+            return self.rows.iter().enumerate().find(|(_, r)| folded_eq(&r.key, key));
+        }
+        let i = self.index.get(key, |r| self.rows[r].key.as_str())?;
+        self.rows.get(i).map(|r| (i, r))
     }
 }
 
@@ -223,6 +231,24 @@ mod tests {
         let walk = lookup("a.example.com", Some(&table), true);
         assert_eq!(walk.probes.len(), 2);
         assert!(matches!(walk.found().map(|p| &p.result), Some(ProbeResult::Found { row: 1, .. })));
+    }
+
+    #[test]
+    fn lookups_do_not_scan_large_tables() {
+        let rows: Vec<TableRow> = (0..200_000).map(|i| row(&format!("Host{i}.example.com"), "secure", i + 1)).collect();
+        let table = PolicyTable::new(MapKind::Postmap, "hash:F", "F", rows);
+        let dest = format!("{}example.org", "a.".repeat(120));
+        let start = std::time::Instant::now();
+        for _ in 0..100 {
+            assert!(lookup(&dest, Some(&table), true).found().is_none());
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(2), "{:?}", start.elapsed());
+        let walk = lookup("HOST199999.example.com", Some(&table), true);
+        assert!(matches!(walk.found().map(|p| &p.result), Some(ProbeResult::Found { row: 199_999, .. })));
+        // A deserialised table has no index and still answers.
+        let copy: PolicyTable = serde_json::from_str(&serde_json::to_string(&table).unwrap()).unwrap();
+        assert!(copy.index.is_empty());
+        assert_eq!(copy.find("host7.EXAMPLE.com").map(|(i, _)| i), Some(7));
     }
 
     #[test]
