@@ -2,10 +2,12 @@
 //!
 //! People paste anything (a whole syslog, a 10 MB CA bundle). [`enforce`] runs before any
 //! parser: it cuts every oversize text at a line break (PEM text after its last complete
-//! `-----END` line) or, for one overlong line, at a character boundary, drops list items past
-//! their count, and reports each cut as `limits.too-large` (field, limit, size). The bounds are
-//! chosen so that the largest accepted scenario is explained in well under a second in a
-//! release build on two cores; docs/LIMITS.md lists them with the measurements.
+//! `-----END` line) or, for one overlong line, at a character boundary, cuts the DNS panes
+//! after their last allowed record, drops list items past their count, and reports each cut as
+//! `limits.too-large` (field, limit, size, unit). The bounds are chosen so that the largest
+//! accepted scenario is explained in well under a second in a release build on two cores,
+//! although the fix search re-runs the whole explanation up to eight times and delivery tries
+//! every MX host and address; docs/LIMITS.md lists them with the measurements.
 
 use crate::diag::{Diagnostic, Position, Source, Span};
 use crate::dns::Dns;
@@ -15,44 +17,52 @@ use std::collections::BTreeMap;
 const KIB: usize = 1024;
 const MIB: usize = 1024 * KIB;
 
-/// main.cf text or `postconf` output (a full `postconf -d` is about 100 KiB).
-pub const MAIN_CF_MAX: usize = MIB;
-/// The tls_policy table text (about 50,000 entries).
-pub const POLICY_TABLE_MAX: usize = 4 * MIB;
+/// main.cf text or `postconf` output (a full `postconf` listing is about 120 KiB).
+pub const MAIN_CF_MAX: usize = 128 * KIB;
+/// The tls_policy table text (about 5,000 entries).
+pub const POLICY_TABLE_MAX: usize = 256 * KIB;
 /// The transport table text.
-pub const TRANSPORT_TABLE_MAX: usize = 4 * MIB;
+pub const TRANSPORT_TABLE_MAX: usize = 128 * KIB;
 /// The destination field (an SMTP path is at most 256 bytes).
 pub const DESTINATION_MAX: usize = KIB;
-/// MX records (the MX parser itself keeps at most 10,000 records).
-pub const MX_MAX: usize = 2 * MIB;
-/// Address records (the address parser itself keeps at most 10,000 records).
-pub const ADDRESSES_MAX: usize = 2 * MIB;
-/// TLSA records.
-pub const TLSA_MAX: usize = MIB;
-/// One certificate pane (PEM, DER or base64).
-pub const CERTIFICATE_PEM_MAX: usize = 4 * MIB;
+/// The MX pane (`dig` output for a domain with 20 MX hosts is about 3 KiB).
+pub const MX_MAX: usize = 64 * KIB;
+/// MX records read from the MX pane (delivery tries every host).
+pub const MX_RECORDS_MAX: usize = 30;
+/// The address pane.
+pub const ADDRESSES_MAX: usize = 64 * KIB;
+/// Address records read from the address pane, and from the MX pane (delivery tries every
+/// address).
+pub const ADDRESS_RECORDS_MAX: usize = 30;
+/// The TLSA pane.
+pub const TLSA_MAX: usize = 64 * KIB;
+/// TLSA records read (every one is matched against every certificate of every connection).
+pub const TLSA_RECORDS_MAX: usize = 30;
+/// One certificate pane: PEM, DER or base64, with `openssl s_client -showcerts` text around
+/// it (a chain of four is about 10 KiB).
+pub const CERTIFICATE_PEM_MAX: usize = 32 * KIB;
 /// All certificate panes together; panes past this budget are cut or emptied.
-pub const CERTIFICATES_TOTAL_MAX: usize = 8 * MIB;
+pub const CERTIFICATES_TOTAL_MAX: usize = 128 * KIB;
 /// Certificate panes (servers with their own chain).
-pub const CERTIFICATE_INPUTS_MAX: usize = 100;
+pub const CERTIFICATE_INPUTS_MAX: usize = 8;
 /// Certificates read from one pane or bundle (enforced by the certificate parser).
 pub const CERTIFICATES_PER_INPUT_MAX: usize = crate::cert::pem::MAX_CERTIFICATES;
 /// The CA bundle (a system bundle of ~150 roots is about 220 KiB).
-pub const CA_BUNDLE_MAX: usize = 8 * MIB;
+pub const CA_BUNDLE_MAX: usize = 384 * KIB;
 /// One `tafile=` trust anchor file.
-pub const TRUST_ANCHOR_FILE_MAX: usize = MIB;
+pub const TRUST_ANCHOR_FILE_MAX: usize = 32 * KIB;
 /// All trust anchor files together.
-pub const TRUST_ANCHOR_FILES_TOTAL_MAX: usize = 4 * MIB;
+pub const TRUST_ANCHOR_FILES_TOTAL_MAX: usize = 64 * KIB;
 /// Trust anchor files.
-pub const TRUST_ANCHOR_FILES_MAX: usize = 100;
+pub const TRUST_ANCHOR_FILES_MAX: usize = 8;
 /// Server settings (STARTTLS / certificate per host).
 pub const SERVERS_MAX: usize = 100;
 /// Names listed as not DNSSEC-validated.
 pub const INSECURE_NAMES_MAX: usize = 1000;
 /// Records of each kind (MX, addresses, TLSA, DNSSEC statuses) in a structured `dns` value.
-pub const DNS_RECORDS_MAX: usize = 10_000;
+pub const DNS_RECORDS_MAX: usize = 100;
 /// Text of all names and records in a structured `dns` value together.
-pub const DNS_TEXT_MAX: usize = 4 * MIB;
+pub const DNS_TEXT_MAX: usize = 256 * KIB;
 /// posttls-finger match and option words.
 pub const FINGER_WORDS_MAX: usize = 100;
 /// Every short field: version, time, server reply, file names, host names, finger words.
@@ -164,6 +174,33 @@ impl Gate {
         }
     }
 
+    /// Cuts a DNS pane at `at`, the start of the first record past `max` of `count` read.
+    fn records(&mut self, text: &mut String, at: usize, count: usize, max: usize, field: &str, label: &str, source: Source) {
+        let mut at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let position = position_of(text, at);
+        let mut d = Diagnostic::warning(
+            "limits.too-large",
+            source,
+            format!(
+                "{label} hold {count} or more records; peername reads the first {max}, so everything from line {}, column {} on is ignored",
+                position.line, position.column
+            ),
+        )
+        .at(Span::new(at, text.len()))
+        .hint("Paste the records of the one domain or host you are asking about.")
+        .param("field", field)
+        .param("limit", max.to_string())
+        .param("size", count.to_string())
+        .param("kept", at.to_string())
+        .param("unit", "records");
+        d.position = Some(position);
+        self.diagnostics.push(d);
+        text.truncate(at);
+    }
+
     /// Drops the items of `list` past `max`.
     fn list<T>(&mut self, list: &mut Vec<T>, max: usize, field: &str, label: &str) {
         if list.len() > max {
@@ -203,6 +240,7 @@ pub fn enforce(scenario: &Scenario) -> (Scenario, Vec<Diagnostic>) {
     g.text(&mut s.mx, MX_MAX, Cut::Lines, "mx", "The MX records", Source::Mx);
     g.text(&mut s.addresses, ADDRESSES_MAX, Cut::Lines, "addresses", "The address records", Source::Addresses);
     g.text(&mut s.tlsa, TLSA_MAX, Cut::Lines, "tlsa", "The TLSA records", Source::Tlsa);
+    enforce_record_counts(&mut s, &mut g);
 
     g.list(&mut s.insecure_names, INSECURE_NAMES_MAX, "insecure_names", "names without DNSSEC");
     for (i, name) in s.insecure_names.iter_mut().enumerate() {
@@ -245,6 +283,26 @@ pub fn enforce(scenario: &Scenario) -> (Scenario, Vec<Diagnostic>) {
     (s, g.diagnostics)
 }
 
+/// Cuts the MX, address and TLSA panes after their last allowed record (each pane is read
+/// once more here; at the byte limits that takes about a millisecond).
+fn enforce_record_counts(s: &mut Scenario, g: &mut Gate) {
+    let mx = crate::input::mx::parse_mx(&s.mx);
+    let mx_cut = mx.records.get(MX_RECORDS_MAX).map(|r| r.span.start);
+    let address_cut = mx.addresses.get(ADDRESS_RECORDS_MAX).map(|a| a.span.start);
+    if let Some(at) = mx_cut.into_iter().chain(address_cut).min() {
+        let (count, max) = if mx_cut == Some(at) { (mx.records.len(), MX_RECORDS_MAX) } else { (mx.addresses.len(), ADDRESS_RECORDS_MAX) };
+        g.records(&mut s.mx, at, count, max, "mx", "The MX records", Source::Mx);
+    }
+    let addresses = crate::input::addresses::parse_addresses(&s.addresses);
+    if let Some(r) = addresses.records.get(ADDRESS_RECORDS_MAX) {
+        g.records(&mut s.addresses, r.span.start, addresses.records.len(), ADDRESS_RECORDS_MAX, "addresses", "The address records", Source::Addresses);
+    }
+    let tlsa = crate::input::tlsa::parse_tlsa(&s.tlsa);
+    if let Some(r) = tlsa.records.get(TLSA_RECORDS_MAX) {
+        g.records(&mut s.tlsa, r.span.start, tlsa.records.len(), TLSA_RECORDS_MAX, "tlsa", "The TLSA records", Source::Tlsa);
+    }
+}
+
 /// Bounds the trust anchor files (count, each, total) and reports private keys in them.
 fn enforce_anchor_files(files: &mut BTreeMap<String, String>, g: &mut Gate) {
     if files.len() > TRUST_ANCHOR_FILES_MAX {
@@ -268,7 +326,10 @@ fn enforce_anchor_files(files: &mut BTreeMap<String, String>, g: &mut Gate) {
             text.truncate(kept);
         }
         budget -= text.len();
-        let parsed = crate::cert::pem::parse_certificates(text.as_bytes(), Source::CaBundle);
+        // Only text with a key block, or without any PEM armour (DER or bare base64), can
+        // hold a key; the parser decides without decoding it.
+        let may_hold_key = crate::cert::pem::contains_private_key(&text) || !text.contains("-----BEGIN");
+        let parsed = if may_hold_key { crate::cert::pem::parse_certificates(text.as_bytes(), Source::CaBundle) } else { Default::default() };
         for mut d in parsed.diagnostics.into_iter().filter(|d| d.code == "cert.private-key-refused") {
             d.message = format!("trust anchor file {path}: {}", d.message);
             d.span = None;
@@ -419,14 +480,32 @@ mod tests {
     #[test]
     fn certificate_panes_share_one_budget() {
         let pane = crate::scenario::ServedChain { host: String::new(), pem: "A\n".repeat(CERTIFICATE_PEM_MAX / 2) };
-        let s = Scenario { certificates: vec![pane; 3], ..Scenario::default() };
+        let fit = CERTIFICATES_TOTAL_MAX / CERTIFICATE_PEM_MAX;
+        let s = Scenario { certificates: vec![pane; fit + 1], ..Scenario::default() };
         let (cut, diags) = enforce(&s);
         let total: usize = cut.certificates.iter().map(|c| c.pem.len()).sum();
-        assert!(total <= CERTIFICATES_TOTAL_MAX);
+        assert_eq!(total, CERTIFICATES_TOTAL_MAX);
         assert_eq!(cut.certificates[0].pem.len(), CERTIFICATE_PEM_MAX);
-        assert_eq!(cut.certificates[2].pem.len(), 0);
+        assert_eq!(cut.certificates[fit].pem.len(), 0);
         assert_eq!(diags.len(), 1);
-        assert_eq!(diags[0].source, Source::Certificates(2));
+        assert_eq!(diags[0].source, Source::Certificates(fit));
+    }
+
+    #[test]
+    fn dns_panes_are_cut_after_their_last_allowed_record() {
+        let mx: String = (0..MX_RECORDS_MAX + 50).map(|i| format!("example.com. 300 IN MX 10 mx{i}.example.com.\n")).collect();
+        let plain = (0..ADDRESS_RECORDS_MAX + 1).map(|i| format!("h{i} 192.0.2.{}", i % 250)).collect::<Vec<_>>().join("\n");
+        let s = Scenario { mx: mx.clone(), addresses: plain, ..Scenario::default() };
+        let (cut, diags) = enforce(&s);
+        let kept = crate::input::mx::parse_mx(&cut.mx);
+        assert_eq!(kept.records.len(), MX_RECORDS_MAX);
+        assert!(mx.starts_with(&cut.mx) && cut.mx.ends_with('\n'));
+        assert_eq!(crate::input::addresses::parse_addresses(&cut.addresses).records.len(), ADDRESS_RECORDS_MAX);
+        let d = &diags[0];
+        assert_eq!((d.source, d.params.get("unit").map(String::as_str)), (Source::Mx, Some("records")));
+        assert_eq!(d.params.get("size"), Some(&(MX_RECORDS_MAX + 50).to_string()));
+        assert_eq!(d.position.map(|p| (p.line, p.column)), Some((MX_RECORDS_MAX + 1, 1)));
+        assert_eq!(diags[1].source, Source::Addresses);
     }
 
     #[test]
