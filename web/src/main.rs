@@ -1,12 +1,10 @@
-//! The page. Built for `wasm32-unknown-unknown` by Trunk (`scripts/run`, `trunk build --release`);
-//! the native build only exists so `cargo test --workspace` covers the whole workspace.
-
-#[cfg(target_arch = "wasm32")]
-mod app;
+//! The page (`peername-web`). Built for `wasm32-unknown-unknown` by Trunk (`scripts/run`,
+//! `trunk build --release`); the native build only exists so `cargo test --workspace` covers the
+//! whole workspace. The engine runs in the `peername-api` worker (see `src/lib.rs`).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    yew::Renderer::<app::App>::new().render();
+    yew::Renderer::<peername_web::app::components::App>::new().render();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

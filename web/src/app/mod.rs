@@ -1,14 +1,20 @@
-//! Placeholder page: proves the Trunk/Yew/engine plumbing until the real UI replaces this module.
+//! The page: one Yew function component per file under `components/`, custom hooks under
+//! `hooks/`, the app state in one `Reducible` (`state`), and the words for the engine's data in
+//! `text` (through the `i18n` catalogue). Components render the [`Report`]; they never decide
+//! what Postfix does.
+//!
+//! [`Report`]: peername_engine::Report
 
-use peername_engine::version::DEFAULT_VERSION;
-use yew::prelude::*;
+pub mod changes;
+pub mod diagview;
+pub mod i18n;
+pub mod shared;
+pub mod state;
+pub mod text;
 
-#[function_component(App)]
-pub fn app() -> Html {
-    html! {
-        <main id="app">
-            <h1>{ "peername" }</h1>
-            <p>{ format!("Explains how Postfix {DEFAULT_VERSION} matches a server certificate against your TLS policy.") }</p>
-        </main>
-    }
-}
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod hooks;
+#[cfg(target_arch = "wasm32")]
+pub mod js;

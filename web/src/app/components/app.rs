@@ -1,0 +1,104 @@
+//! The page: header, inputs on one side, the walk on the other (stacked on narrow screens).
+
+use super::changes_banner::ChangesBanner;
+use super::fixes::Fixes;
+use super::gallery::Gallery;
+use super::header::Header;
+use super::inputs::Inputs;
+use super::log_lines::LogLines;
+use super::notices::Notices;
+use super::verdict::VerdictBanner;
+use super::walk::Walk;
+use super::Ctx;
+use crate::app::hooks::{read_fragment_on_load, use_document_lang, use_engine, use_explain_on_change, use_render_timing};
+use crate::app::i18n::{t, Lang};
+use crate::app::js;
+use crate::app::state::AppState;
+use gloo::events::EventListener;
+use peername_engine::permalink::parse_fragment;
+use yew::prelude::*;
+
+fn initial_state() -> AppState {
+    let fragment = parse_fragment(&js::fragment());
+    let preferred = js::preferred_languages();
+    let lang = fragment.lang.as_deref().and_then(Lang::from_code).unwrap_or_else(|| Lang::from_preferences(preferred.iter().map(String::as_str)));
+    AppState::new(lang, fragment.embed, js::now_rfc3339())
+}
+
+/// The root component.
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(initial_state);
+    let engine = use_engine(state.dispatcher());
+    use_explain_on_change(&state, &engine);
+    use_document_lang(state.lang);
+    use_render_timing(state.report.as_ref().map(|(rev, _)| *rev), &engine);
+
+    {
+        // A permalink in the address bar: load it now, and again when the fragment changes.
+        let dispatch = state.dispatcher();
+        let engine = engine.clone();
+        use_effect_with((), move |()| {
+            let load = move |dispatch: UseReducerDispatcher<AppState>| {
+                let fragment = parse_fragment(&js::fragment());
+                if fragment.scenario.is_some() {
+                    engine.start();
+                }
+                wasm_bindgen_futures::spawn_local(read_fragment_on_load(fragment, engine.clone(), dispatch));
+            };
+            load(dispatch.clone());
+            let listener = web_sys::window().map(|w| EventListener::new(&w, "hashchange", move |_| load(dispatch.clone())));
+            move || drop(listener)
+        });
+    }
+
+    let ctx = Ctx { lang: state.lang, dispatch: state.dispatcher(), engine: engine.clone() };
+    let lang = state.lang;
+    let warm_up = {
+        let engine = engine.clone();
+        Callback::from(move |_: Event| engine.start())
+    };
+    let report = state.report.as_ref().map(|(_, r)| r.clone());
+    let stale = state.pending();
+    let walk = if state.is_empty() {
+        html! { <Gallery /> }
+    } else {
+        match &report {
+            Some(report) => html! {
+                <>
+                    <VerdictBanner report={report.clone()} stale={stale} engine_ms={state.engine_ms} />
+                    <ChangesBanner changes={state.changes.clone()} />
+                    <Walk report={report.clone()} changes={state.changes.clone()} />
+                    <LogLines report={report.clone()} />
+                    <Fixes report={report.clone()} stale={stale} />
+                </>
+            },
+            None => html! { <p class="working" role="status">{ t(lang, "walk.working") }</p> },
+        }
+    };
+    let page_class = classes!("page", state.embed.then_some("embed"));
+    html! {
+        <ContextProvider<Ctx> context={ctx}>
+            <div class={page_class} onfocusin={warm_up.reform(|e: FocusEvent| e.into())} onpointerover={warm_up.reform(|e: PointerEvent| e.into())}>
+                <a class="skip-link" href="#walk">{ t(lang, "app.skip-to-walk") }</a>
+                <Header state={state.clone()} />
+                <Notices notices={state.notices.clone()} />
+                <main id="app" class="layout">
+                    if !state.embed {
+                        <Inputs state={state.clone()} />
+                    }
+                    <section id="walk" class="walk-column" aria-labelledby="walk-heading" aria-busy={stale.to_string()}>
+                        <h2 id="walk-heading" class="visually-hidden">{ t(lang, "walk.heading") }</h2>
+                        { walk }
+                    </section>
+                </main>
+                if !state.embed {
+                    <footer class="footer">
+                        <p>{ t(lang, "footer.privacy") }</p>
+                        <p>{ t(lang, "footer.truth") }</p>
+                    </footer>
+                }
+            </div>
+        </ContextProvider<Ctx>>
+    }
+}

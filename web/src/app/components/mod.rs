@@ -1,0 +1,78 @@
+//! One function component per file. Every component gets the page's language and the state's
+//! dispatcher from [`Ctx`]; the ones that render the report take it as `Shared<Report>` props, so
+//! an unchanged report never re-renders.
+
+mod app;
+mod cert_pane;
+mod certificates;
+mod changes_banner;
+mod chain;
+mod copy_button;
+mod diagnostics;
+mod fixes;
+mod gallery;
+mod header;
+mod inputs;
+mod ladder;
+mod log_lines;
+mod name_grid;
+mod notices;
+mod references;
+mod server;
+mod step;
+mod text_pane;
+mod trust_pane;
+mod verdict;
+mod version_pane;
+mod walk;
+
+pub use app::App;
+
+use super::hooks::EngineHandle;
+use super::i18n::Lang;
+use super::shared::Shared;
+use super::state::AppState;
+use crate::view::{ConnectionView, DetailView, RefView, ReportView, StepView};
+use yew::prelude::*;
+
+/// One step of a report, as a prop: the report is shared, never copied into child components.
+#[derive(Clone, PartialEq)]
+pub struct StepRef {
+    /// The report.
+    pub report: Shared<ReportView>,
+    /// The step's index in its trace.
+    pub index: usize,
+}
+
+impl StepRef {
+    /// The step.
+    pub fn step(&self) -> Option<&StepView> {
+        self.report.trace.get(self.index)
+    }
+
+    /// The references and connection of a server (or posttls-finger) step.
+    pub fn server(&self) -> Option<(&[RefView], Option<&ConnectionView>)> {
+        match &self.step()?.detail {
+            DetailView::Server(s) => Some((&s.references, s.connection.as_ref())),
+            DetailView::Finger { references, connection, .. } => Some((references, connection.as_deref())),
+            _ => None,
+        }
+    }
+}
+
+/// What every component may use.
+#[derive(Clone, PartialEq)]
+pub struct Ctx {
+    /// The page's language.
+    pub lang: Lang,
+    /// Changes the state.
+    pub dispatch: UseReducerDispatcher<AppState>,
+    /// The engine worker.
+    pub engine: EngineHandle,
+}
+
+/// The context (every component is rendered inside the App's provider).
+#[hook]
+pub fn use_ctx() -> Ctx {
+    use_context::<Ctx>().expect("components are rendered inside App's ContextProvider<Ctx>")
+}

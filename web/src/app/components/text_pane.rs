@@ -1,0 +1,115 @@
+//! One text input (textarea, or a single line), uncontrolled: the browser keeps what is typed,
+//! a pause in typing sends it to the state, and the state's text is copied in only when the
+//! pane's generation changes (an example, a permalink, a fix).
+
+use super::diagnostics::{DiagItem, Diagnostics};
+use super::use_ctx;
+use crate::app::hooks::use_debounce;
+use crate::app::i18n::t;
+use crate::app::state::{Action, Field};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+/// Milliseconds of quiet before typed text is evaluated.
+pub const DEBOUNCE_MS: u32 = 150;
+
+/// Props.
+#[derive(Properties, PartialEq)]
+pub struct TextPaneProps {
+    /// Which scenario field.
+    pub field: Field,
+    /// Catalogue key of the label.
+    pub label: &'static str,
+    /// Catalogue key of the hint under the label.
+    pub hint: &'static str,
+    /// Rows (1: a single-line input).
+    pub rows: u32,
+    /// Monospace (pasted configuration and records).
+    pub mono: bool,
+    /// Bumped when the state replaces the text.
+    pub generation: u64,
+    /// The state's text (copied in when `generation` changes).
+    pub text: AttrValue,
+    /// What the engine said about this input.
+    pub diagnostics: Vec<DiagItem>,
+}
+
+/// The pane's element id.
+pub fn pane_id(field: Field) -> &'static str {
+    match field {
+        Field::MainCf => "pane-main-cf",
+        Field::PolicyTable => "pane-policy",
+        Field::TransportTable => "pane-transport",
+        Field::Destination => "pane-destination",
+        Field::Mx => "pane-mx",
+        Field::Addresses => "pane-addresses",
+        Field::Tlsa => "pane-tlsa",
+        Field::CaBundle => "pane-ca-bundle",
+        Field::InsecureNames => "pane-insecure-names",
+    }
+}
+
+/// Reads the current value of a textarea or input.
+pub fn value_of(node: &NodeRef) -> Option<String> {
+    let element = node.get()?;
+    if let Some(area) = element.dyn_ref::<HtmlTextAreaElement>() {
+        return Some(area.value());
+    }
+    element.dyn_ref::<HtmlInputElement>().map(HtmlInputElement::value)
+}
+
+/// Writes a value into a textarea or input.
+pub fn set_value_of(node: &NodeRef, text: &str) {
+    let Some(element) = node.get() else { return };
+    if let Some(area) = element.dyn_ref::<HtmlTextAreaElement>() {
+        if area.value() != text {
+            area.set_value(text);
+        }
+    } else if let Some(input) = element.dyn_ref::<HtmlInputElement>() {
+        if input.value() != text {
+            input.set_value(text);
+        }
+    }
+}
+
+/// A text pane.
+#[function_component(TextPane)]
+pub fn text_pane(props: &TextPaneProps) -> Html {
+    let ctx = use_ctx();
+    let lang = ctx.lang;
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        let text = props.text.clone();
+        use_effect_with(props.generation, move |_| set_value_of(&node, &text));
+    }
+    let send = {
+        let node = node.clone();
+        let dispatch = ctx.dispatch.clone();
+        let field = props.field;
+        Callback::from(move |()| {
+            if let Some(text) = value_of(&node) {
+                dispatch.dispatch(Action::Edit(field, text));
+            }
+        })
+    };
+    let debounced = use_debounce(DEBOUNCE_MS, send);
+    let oninput = debounced.reform(|_: InputEvent| ());
+    let id = pane_id(props.field);
+    let hint_id = format!("{id}-hint");
+    let class = classes!("field", props.mono.then_some("mono"));
+    let control = if props.rows <= 1 {
+        html! { <input ref={node} id={id} type="text" class={class} {oninput} spellcheck="false" autocomplete="off" aria-describedby={hint_id.clone()} /> }
+    } else {
+        html! { <textarea ref={node} id={id} class={class} rows={props.rows.to_string()} {oninput} spellcheck="false" autocomplete="off" wrap="off" aria-describedby={hint_id.clone()} /> }
+    };
+    html! {
+        <div class="pane" data-pane={id}>
+            <label for={id} class="pane-label">{ t(lang, props.label) }</label>
+            <p class="hint" id={hint_id}>{ t(lang, props.hint) }</p>
+            { control }
+            <Diagnostics items={props.diagnostics.clone()} />
+        </div>
+    }
+}

@@ -1,0 +1,68 @@
+//! The answer first: delivered or not, Postfix's status, why, and the word it logs per server.
+
+use super::use_ctx;
+use crate::app::i18n::{t, tf};
+use crate::app::shared::Shared;
+use crate::app::text::{era_label, stage, verdict_headline};
+use crate::view::ReportView;
+use yew::prelude::*;
+
+/// Props.
+#[derive(Properties, PartialEq)]
+pub struct VerdictProps {
+    /// The report.
+    pub report: Shared<ReportView>,
+    /// The inputs changed since: a newer report is on its way.
+    pub stale: bool,
+    /// Engine time for it.
+    pub engine_ms: Option<f64>,
+}
+
+
+/// The verdict banner.
+#[function_component(VerdictBanner)]
+pub fn verdict_banner(props: &VerdictProps) -> Html {
+    let ctx = use_ctx();
+    let lang = ctx.lang;
+    let r = &*props.report;
+    let delivered = r.verdict.delivered;
+    let incomplete = r.verdict.status == "incomplete";
+    let (class, icon, word) = if incomplete {
+        ("info", "ℹ", t(lang, "verdict.word.incomplete"))
+    } else if delivered {
+        ("pass", "✓", t(lang, "verdict.word.delivered"))
+    } else {
+        ("fail", "✗", t(lang, "verdict.word.not-delivered"))
+    };
+    let why = stage(lang, &r.verdict.stage);
+    let words: Vec<(String, Option<String>)> = r.connections.iter().map(|c| (c.host.clone(), c.trust.map(|w| w.as_str().to_string()))).collect();
+    html! {
+        <section class={classes!("verdict", class, props.stale.then_some("stale"))} aria-labelledby="verdict-heading"
+            data-status={r.verdict.status.clone()} data-delivered={delivered.to_string()}>
+            <h2 id="verdict-heading" class="verdict-head">
+                <span class="verdict-icon" aria-hidden="true">{ icon }</span>
+                <span class="verdict-word">{ word }</span>
+            </h2>
+            <p class="verdict-headline">{ verdict_headline(lang, r) }</p>
+            if let Some(why) = why { <p class="verdict-why">{ why }</p> }
+            if !words.is_empty() {
+                <ul class="trust-words" role="list">
+                    { for words.iter().map(|(host, word)| html! {
+                        <li data-host={host.clone()}>
+                            <code>{ host.clone() }</code>{ ": " }
+                            <strong class="trust-word" data-word={word.clone().unwrap_or_default()}>
+                                { word.clone().unwrap_or_else(|| t(lang, "verdict.no-tls").to_string()) }
+                            </strong>
+                        </li>
+                    }) }
+                </ul>
+            }
+            <p class="verdict-meta">
+                { tf(lang, "verdict.meta", &[("version", &r.postfix_version), ("era", era_label(lang, r.era))]) }
+                if let Some(at) = &r.evaluated_at { { " · " }{ tf(lang, "verdict.at", &[("time", at)]) } }
+                if let Some(ms) = props.engine_ms { { " · " }{ tf(lang, "verdict.ms", &[("ms", &(ms.max(0.0).round() as u64).to_string())]) } }
+            </p>
+            if props.stale { <p class="verdict-stale" role="status">{ t(lang, "verdict.updating") }</p> }
+        </section>
+    }
+}

@@ -1,0 +1,20 @@
+//! Debouncing: a keystroke only restarts a timer; the pane is read and the state changed once
+//! typing pauses, so the main thread's work per keystroke stays tiny whatever the input's size.
+
+use gloo::timers::callback::Timeout;
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// A callback that runs `callback` once no call came for `delay_ms`.
+#[hook]
+pub fn use_debounce(delay_ms: u32, callback: Callback<()>) -> Callback<()> {
+    let timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+    let latest = use_mut_ref(|| callback.clone());
+    *latest.borrow_mut() = callback;
+    use_callback((), move |(), ()| {
+        let latest = latest.clone();
+        // Replacing the Timeout drops (cancels) the previous one.
+        *timer.borrow_mut() = Some(Timeout::new(delay_ms, move || latest.borrow().emit(())));
+    })
+}

@@ -1,0 +1,29 @@
+//! The document around the app: `<html lang>` follows the page's language (screen readers and
+//! fonts use it), and each new report's render time is recorded with the Performance API.
+
+use crate::app::i18n::Lang;
+use super::EngineHandle;
+use crate::app::js;
+use yew::prelude::*;
+
+/// Keeps `<html lang>` equal to the page's language.
+#[hook]
+pub fn use_document_lang(lang: Lang) {
+    use_effect_with(lang, |lang| {
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("lang", lang.code());
+        }
+    });
+}
+
+/// Records `pn:render` — from the worker's message arriving (before it is read) to after the
+/// DOM shows the new report — each time the report changes; the browser tests read it.
+#[hook]
+pub fn use_render_timing(report_revision: Option<u64>, engine: &EngineHandle) {
+    let engine = engine.clone();
+    use_effect_with(report_revision, move |revision| {
+        if revision.is_some() {
+            js::measure("pn:render", engine.received_at());
+        }
+    });
+}

@@ -1,0 +1,496 @@
+//! Words for the engine's data, in the page's language: step titles and summaries built from
+//! each step's structured detail, the name-matching rules, OpenSSL errors, diagnostics and fixes.
+//!
+//! Keys are built from the engine's stable codes. Where the catalogue lacks a code (or cannot
+//! fill its placeholders from the data), the engine's English text is used. Literal Postfix text
+//! (values, keys, log lines, DSN reasons, OpenSSL strings) is inserted verbatim.
+
+use super::i18n::{t, tf, tf_opt, Lang};
+use crate::view::{ConnectionView, DetailView, HandshakeView, LevelSourceView, MatchSourceView, MxView, NextView, RefKindView, ReportView, RouteSourceView, ServerView, SkipView, StepView};
+use peername_engine::cert::chain::X509Error;
+use peername_engine::diag::{Diagnostic, Severity, Source};
+use peername_engine::fixes::{Fix, FixKind};
+use peername_engine::names::cert_names::NameSource;
+use peername_engine::names::openssl::Rule;
+use peername_engine::names::reference::Strategy;
+use peername_engine::policy::lookup::WalkShape;
+use peername_engine::tls::verify::{Origin, Phase};
+use peername_engine::trace::{Mark, RuleRef};
+use peername_engine::version::Era;
+
+/// The word for a step's outcome (shown next to its icon: colour is never the only signal).
+pub fn mark_word(lang: Lang, mark: Mark) -> &'static str {
+    match mark {
+        Mark::Pass => t(lang, "mark.pass"),
+        Mark::Fail => t(lang, "mark.fail"),
+        Mark::Info => t(lang, "mark.info"),
+        Mark::Warn => t(lang, "mark.warn"),
+        Mark::Skip => t(lang, "mark.skip"),
+    }
+}
+
+/// The icon for a step's outcome (decorative; the word says the same).
+pub fn mark_icon(mark: Mark) -> &'static str {
+    match mark {
+        Mark::Pass => "✓",
+        Mark::Fail => "✗",
+        Mark::Info => "ℹ",
+        Mark::Warn => "⚠",
+        Mark::Skip => "–",
+    }
+}
+
+/// CSS class name of a mark.
+pub fn mark_class(mark: Mark) -> &'static str {
+    match mark {
+        Mark::Pass => "pass",
+        Mark::Fail => "fail",
+        Mark::Info => "info",
+        Mark::Warn => "warn",
+        Mark::Skip => "skip",
+    }
+}
+
+/// The era's name.
+pub fn era_label(lang: Lang, era: Era) -> &'static str {
+    match era {
+        Era::Legacy => t(lang, "era.legacy"),
+        Era::OpenSslUntrustedBug => t(lang, "era.openssl-untrusted-bug"),
+        Era::OpenSsl => t(lang, "era.openssl"),
+    }
+}
+
+/// A step's title, from its kind.
+pub fn step_title(lang: Lang, step: &StepView) -> String {
+    match &step.detail {
+        DetailView::Version(..) => t(lang, "step.version").into(),
+        DetailView::Route { .. } => t(lang, "step.route").into(),
+        DetailView::Destination(_) => t(lang, "step.destination").into(),
+        DetailView::GlobalLevel(..) => t(lang, "step.global-level").into(),
+        DetailView::PolicyLookup { .. } => t(lang, "step.policy-lookup").into(),
+        DetailView::PolicyEntry { .. } => t(lang, "step.policy-entry").into(),
+        DetailView::Level(..) => t(lang, "step.level").into(),
+        DetailView::MatchList(..) => t(lang, "step.match-list").into(),
+        DetailView::Dns(..) => t(lang, "step.dns").into(),
+        DetailView::Server(server) => tf(lang, "step.server", &[("host", &server.host)]),
+        DetailView::Finger { .. } => t(lang, "step.finger").into(),
+        DetailView::Outcome(_) => t(lang, "step.outcome").into(),
+    }
+}
+
+/// Where a level came from.
+pub fn level_source(lang: Lang, source: &LevelSourceView) -> String {
+    match source {
+        LevelSourceView::PolicyEntry(key, line) => tf(lang, "source.policy-entry", &[("key", key), ("line", &line.to_string())]),
+        LevelSourceView::GlobalLevel => t(lang, "source.global-level").into(),
+        LevelSourceView::LegacyParameters => t(lang, "source.legacy-parameters").into(),
+    }
+}
+
+/// Where a match list came from.
+pub fn match_source(lang: Lang, source: &MatchSourceView) -> String {
+    match source {
+        MatchSourceView::PolicyAttribute => t(lang, "source.match-attribute").into(),
+        MatchSourceView::MainCf(parameter) => tf(lang, "source.main-cf", &[("parameter", parameter)]),
+        MatchSourceView::BuiltInDefault(parameter) => tf(lang, "source.built-in-default", &[("parameter", parameter)]),
+        MatchSourceView::StsEnforcement => t(lang, "source.sts-enforcement").into(),
+        MatchSourceView::Finger(true) => t(lang, "source.finger-default").into(),
+        MatchSourceView::Finger(false) => t(lang, "source.finger-arguments").into(),
+        MatchSourceView::NotApplicable => t(lang, "source.not-applicable").into(),
+    }
+}
+
+/// A step's one-line outcome, from its data (the engine's English summary where the data alone
+/// does not say it).
+pub fn step_summary(lang: Lang, step: &StepView) -> String {
+    let summary = match &step.detail {
+        DetailView::Version(version, era) => Some(tf(lang, "summary.version", &[("version", version), ("era", era_label(lang, *era))])),
+        DetailView::Route { nexthop, source, .. } => match source {
+            RouteSourceView::RecipientDomain => Some(tf(lang, "summary.route.recipient-domain", &[("nexthop", nexthop)])),
+            RouteSourceView::Transport(key, line, transport) => Some(tf(
+                lang,
+                "summary.route.transport",
+                &[("line", &line.to_string()), ("key", key), ("transport", transport), ("nexthop", nexthop)],
+            )),
+            RouteSourceView::Relayhost => Some(tf(lang, "summary.route.relayhost", &[("nexthop", nexthop)])),
+            RouteSourceView::Explicit => Some(tf(lang, "summary.route.explicit", &[("nexthop", nexthop)])),
+        },
+        DetailView::Destination(d) => {
+            let how = if d.bracketed {
+                t(lang, "summary.destination.bracketed")
+            } else if d.mx_lookup {
+                t(lang, "summary.destination.mx")
+            } else {
+                t(lang, "summary.destination.address")
+            };
+            let port = d.port.as_deref().map(|p| tf(lang, "summary.destination.port", &[("port", p)])).unwrap_or_default();
+            Some(tf(lang, "summary.destination", &[("key", &d.key), ("host", &d.host), ("port", &port), ("how", how)]))
+        }
+        DetailView::GlobalLevel(level, source, invalid, _) => match (level, invalid) {
+            (Some(level), _) => Some(tf(lang, "summary.global-level", &[("level", level.name()), ("source", &level_source(lang, source))])),
+            (None, Some(v)) => Some(tf(lang, "summary.global-level.invalid", &[("value", v)])),
+            (None, None) => None,
+        },
+        DetailView::PolicyLookup { shape, probes, .. } => {
+            let tried: Vec<&str> = probes.iter().map(|p| p.key.as_str()).collect();
+            let tried = tried.join(" → ");
+            let found = probes.iter().find(|p| p.found.is_some());
+            match (shape, found) {
+                (WalkShape::NoTable, _) => Some(t(lang, "summary.lookup.no-table").into()),
+                _ if probes.iter().any(|p| p.error) => Some(t(lang, "summary.lookup.error").into()),
+                (_, Some(p)) => Some(tf(lang, "summary.lookup.found", &[("key", &p.key), ("tried", &tried)])),
+                (_, None) => Some(tf(lang, "summary.lookup.not-found", &[("tried", &tried)])),
+            }
+        }
+        DetailView::PolicyEntry { value, valid, warnings, .. } => {
+            if *valid {
+                Some(tf(lang, "summary.entry.valid", &[("value", value)]))
+            } else {
+                warnings.first().map(|w| tf(lang, "summary.entry.invalid", &[("warning", w)]))
+            }
+        }
+        DetailView::Level(level, source, _) => Some(tf(lang, "summary.level", &[("level", level.name()), ("source", &level_source(lang, source))])),
+        DetailView::MatchList(matches, source) => Some(tf(lang, "summary.match-list", &[("matches", &matches.join(", ")), ("source", &match_source(lang, source))])),
+        DetailView::Dns(mx, hosts) => match mx {
+            Some(MxView::NxDomain) => Some(t(lang, "summary.dns.nxdomain").into()),
+            Some(MxView::NoRecords) => Some(t(lang, "summary.dns.implicit-mx").into()),
+            Some(MxView::Records(_, unowned)) => {
+                let names: Vec<&str> = hosts.iter().map(|h| h.0.as_str()).collect();
+                let key = if *unowned { "summary.dns.records-as-pasted" } else { "summary.dns.records" };
+                tf_opt(lang, key, &[("hosts", &names.join(", "))])
+            }
+            None => Some(t(lang, "summary.dns.no-lookup").into()),
+        },
+        DetailView::Server(server) => server_summary(lang, server),
+        DetailView::Finger { .. } => None,
+        DetailView::Outcome(outcome) => Some(tf(
+            lang,
+            "summary.outcome",
+            &[("status", outcome.status.as_str()), ("dsn", outcome.dsn.as_deref().unwrap_or("")), ("reason", outcome.reason.as_deref().unwrap_or(""))],
+        )),
+    };
+    summary.unwrap_or_else(|| step.summary.clone())
+}
+
+/// One server's outcome in a line.
+fn server_summary(lang: Lang, server: &ServerView) -> Option<String> {
+    match (&server.skipped, &server.connection) {
+        (Some(SkipView::InvalidPolicy), _) => Some(t(lang, "summary.server.invalid-policy").into()),
+        (Some(SkipView::StsPattern), _) => Some(t(lang, "summary.server.sts-pattern").into()),
+        (Some(SkipView::NoAddress), _) => Some(t(lang, "summary.server.no-address").into()),
+        (None, Some(c)) => Some(connection_summary(lang, c)),
+        (None, None) => Some(t(lang, "summary.server.not-tried").into()),
+    }
+}
+
+/// A connection's outcome in a line: the trust word and Postfix's reason are verbatim.
+pub fn connection_summary(lang: Lang, c: &ConnectionView) -> String {
+    let word = c.trust.map(|w| w.as_str()).unwrap_or("");
+    match (&c.handshake, &c.next) {
+        (HandshakeView::NotOffered, NextView::Fail(_, reason)) => reason.clone(),
+        (HandshakeView::NotOffered, _) => t(lang, "summary.server.plaintext").into(),
+        (HandshakeView::NotAttempted, _) => t(lang, "summary.server.no-tls").into(),
+        (HandshakeView::Failed(why), _) => tf(lang, "summary.server.handshake-failed", &[("why", why)]),
+        (HandshakeView::Established, NextView::Fail(_, reason)) => tf(lang, "summary.server.failed", &[("word", word), ("reason", reason)]),
+        (HandshakeView::Established, NextView::Deliver(_)) => tf(lang, "summary.server.delivered", &[("word", word)]),
+    }
+}
+
+/// The rule a step applies, in words.
+pub fn rule_text(lang: Lang, rule: &RuleRef) -> String {
+    tf_opt(lang, &format!("rule.{}", rule.code), &[]).unwrap_or_else(|| rule.text.clone())
+}
+
+/// The versions a rule holds for.
+pub fn rule_versions(lang: Lang, rule: &RuleRef) -> String {
+    if rule.versions == "all" {
+        t(lang, "rule.versions.all").into()
+    } else {
+        tf(lang, "rule.versions", &[("versions", &rule.versions)])
+    }
+}
+
+/// The serialized code of a name-matching rule (also its catalogue key suffix).
+pub fn match_rule_code(rule: Rule) -> &'static str {
+    match rule {
+        Rule::ExactMatch => "exact-match",
+        Rule::ExactMismatch => "exact-mismatch",
+        Rule::TrailingDotMismatch => "trailing-dot-mismatch",
+        Rule::WildcardOneLabel => "wildcard-one-label",
+        Rule::WildcardLabelMismatch => "wildcard-label-mismatch",
+        Rule::WildcardSuffixMismatch => "wildcard-suffix-mismatch",
+        Rule::WildcardInvalidLiteral => "wildcard-invalid-literal",
+        Rule::WildcardMultiLabel => "wildcard-multi-label",
+        Rule::SuffixMatch => "suffix-match",
+        Rule::SuffixTooShort => "suffix-too-short",
+        Rule::SuffixMismatch => "suffix-mismatch",
+        Rule::NulInName => "nul-in-name",
+        Rule::NonAscii => "non-ascii",
+        Rule::CnIgnoredDnsSanPresent => "cn-ignored-dns-san-present",
+        Rule::CnIgnoredNotFirst => "cn-ignored-not-first",
+        Rule::IpReferenceSkipsDnsNames => "ip-reference-skips-dns-names",
+        Rule::DnsReferenceSkipsIpSans => "dns-reference-skips-ip-sans",
+        Rule::IpMatch => "ip-match",
+        Rule::IpMismatch => "ip-mismatch",
+        Rule::RejectedName => "rejected-name",
+    }
+}
+
+/// Why one reference × certificate-name comparison came out as it did.
+pub fn match_rule(lang: Lang, rule: Rule) -> String {
+    tf_opt(lang, &format!("match.{}", match_rule_code(rule)), &[]).unwrap_or_else(|| rule.describe().to_string())
+}
+
+/// Where a certificate name comes from.
+pub fn name_source(lang: Lang, source: NameSource) -> &'static str {
+    match source {
+        NameSource::DnsSan => t(lang, "name-source.dns-san"),
+        NameSource::IpSan => t(lang, "name-source.ip-san"),
+        NameSource::CommonName => t(lang, "name-source.cn"),
+    }
+}
+
+/// What a match-list element means.
+pub fn strategy(lang: Lang, s: Strategy) -> &'static str {
+    match s {
+        Strategy::Nexthop => t(lang, "strategy.nexthop"),
+        Strategy::DotNexthop => t(lang, "strategy.dot-nexthop"),
+        Strategy::Hostname => t(lang, "strategy.hostname"),
+        Strategy::Name => t(lang, "strategy.name"),
+        Strategy::DotDomain => t(lang, "strategy.dot-domain"),
+    }
+}
+
+/// What kind of identifier a reference became.
+pub fn reference_kind(lang: Lang, kind: &RefKindView) -> String {
+    match kind {
+        RefKindView::Dns => t(lang, "reference.dns").into(),
+        RefKindView::Ip => t(lang, "reference.ip").into(),
+        RefKindView::Skipped(warning) => tf(lang, "reference.skipped", &[("warning", warning)]),
+    }
+}
+
+/// Where a chain certificate came from.
+pub fn origin(lang: Lang, o: Origin) -> &'static str {
+    match o {
+        Origin::Served => t(lang, "origin.served"),
+        Origin::CaFile => t(lang, "origin.ca-file"),
+        Origin::TrustAnchor => t(lang, "origin.trust-anchor"),
+    }
+}
+
+/// Which step of OpenSSL's verification raised an error.
+pub fn phase(lang: Lang, p: Phase) -> &'static str {
+    match p {
+        Phase::Chain => t(lang, "phase.chain"),
+        Phase::Extensions => t(lang, "phase.extensions"),
+        Phase::Names => t(lang, "phase.names"),
+        Phase::Dates => t(lang, "phase.dates"),
+        Phase::Dane => t(lang, "phase.dane"),
+        Phase::Forced => t(lang, "phase.forced"),
+    }
+}
+
+/// OpenSSL's own text for an error, verbatim as Postfix logs it (`num=62:hostname mismatch`).
+pub fn x509_literal(e: X509Error) -> String {
+    format!("num={}:{}", e.code(), e.openssl_text())
+}
+
+/// What an OpenSSL error means, in words (none for rare ones: the literal text stands alone).
+pub fn x509_meaning(lang: Lang, e: X509Error) -> Option<String> {
+    tf_opt(lang, &format!("x509.{}", e.code()), &[])
+}
+
+/// The fix kind's name.
+pub fn fix_title(lang: Lang, kind: FixKind) -> &'static str {
+    match kind {
+        FixKind::MatchCertificateDomain => t(lang, "fix.match-certificate-domain"),
+        FixKind::KeepDefaultsAddDomain => t(lang, "fix.keep-defaults-add-domain"),
+        FixKind::MatchExactName => t(lang, "fix.match-exact-name"),
+        FixKind::MatchHostname => t(lang, "fix.match-hostname"),
+        FixKind::LevelVerify => t(lang, "fix.level-verify"),
+        FixKind::PinPublicKey => t(lang, "fix.pin-public-key"),
+        FixKind::LevelEncrypt => t(lang, "fix.level-encrypt"),
+    }
+}
+
+/// The fix's security cost.
+pub fn fix_cost(lang: Lang, fix: &Fix) -> String {
+    let key = match fix.kind {
+        FixKind::MatchCertificateDomain => "fix.cost.match-certificate-domain",
+        FixKind::KeepDefaultsAddDomain => "fix.cost.keep-defaults-add-domain",
+        FixKind::MatchExactName => "fix.cost.match-exact-name",
+        FixKind::MatchHostname => "fix.cost.match-hostname",
+        FixKind::LevelVerify => "fix.cost.level-verify",
+        FixKind::PinPublicKey => "fix.cost.pin-public-key",
+        FixKind::LevelEncrypt => "fix.cost.level-encrypt",
+    };
+    tf_opt(lang, key, &[]).unwrap_or_else(|| fix.cost.clone())
+}
+
+/// The first line of the walk: what happens to the mail.
+pub fn verdict_headline(lang: Lang, report: &ReportView) -> String {
+    if let Some(o) = &report.outcome {
+        let relay = o.relay.as_deref().unwrap_or("");
+        let dsn = o.dsn.as_deref().unwrap_or("");
+        let reason = o.reason.as_deref().unwrap_or("");
+        return match o.status {
+            peername_engine::delivery::Status::Sent => tf(lang, "verdict.sent", &[("relay", relay)]),
+            peername_engine::delivery::Status::Deferred => tf(lang, "verdict.deferred", &[("dsn", dsn), ("reason", reason)]),
+            peername_engine::delivery::Status::Bounced => tf(lang, "verdict.bounced", &[("dsn", dsn), ("reason", reason)]),
+            peername_engine::delivery::Status::Timeout => t(lang, "verdict.timeout").into(),
+        };
+    }
+    if report.verdict.status == "incomplete" {
+        return t(lang, "verdict.incomplete").into();
+    }
+    report.verdict.headline.clone()
+}
+
+/// Why it failed, by the engine's stage code.
+pub fn stage(lang: Lang, code: &str) -> Option<String> {
+    if code == "none" {
+        return None;
+    }
+    tf_opt(lang, &format!("stage.{code}"), &[])
+}
+
+/// Which pane a diagnostic belongs to, as a label.
+pub fn source_label(lang: Lang, source: Source) -> String {
+    match source {
+        Source::MainCf => t(lang, "pane.main-cf").into(),
+        Source::PolicyTable => t(lang, "pane.policy").into(),
+        Source::TransportTable => t(lang, "pane.transport").into(),
+        Source::Destination => t(lang, "pane.destination").into(),
+        Source::Mx => t(lang, "pane.mx").into(),
+        Source::Addresses => t(lang, "pane.addresses").into(),
+        Source::Certificates(i) => tf(lang, "pane.certificates.n", &[("n", &(i + 1).to_string())]),
+        Source::CaBundle => t(lang, "pane.ca-bundle").into(),
+        Source::Tlsa => t(lang, "pane.tlsa").into(),
+        Source::Log => t(lang, "pane.log").into(),
+        Source::Scenario => t(lang, "pane.scenario").into(),
+    }
+}
+
+/// The severity's word.
+pub fn severity(lang: Lang, s: Severity) -> &'static str {
+    match s {
+        Severity::Error => t(lang, "severity.error"),
+        Severity::Warning => t(lang, "severity.warning"),
+        Severity::Info => t(lang, "severity.info"),
+    }
+}
+
+fn params(d: &Diagnostic) -> Vec<(&str, &str)> {
+    d.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+/// A diagnostic's message: the catalogue's text for its code and params, else the engine's.
+pub fn diagnostic_message(lang: Lang, d: &Diagnostic) -> String {
+    tf_opt(lang, &format!("diag.{}", d.code), &params(d)).unwrap_or_else(|| d.message.clone())
+}
+
+/// A diagnostic's hint, likewise.
+pub fn diagnostic_hint(lang: Lang, d: &Diagnostic) -> Option<String> {
+    let hint = d.hint.as_ref()?;
+    Some(tf_opt(lang, &format!("diag.{}.hint", d.code), &params(d)).unwrap_or_else(|| hint.clone()))
+}
+
+/// The postconf(5) anchor of a parameter (plain link, nothing is fetched).
+pub fn postconf_url(parameter: &str) -> String {
+    format!("https://www.postfix.org/postconf.5.html#{parameter}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::i18n::lookup;
+
+    const RULES: [Rule; 20] = [
+        Rule::ExactMatch,
+        Rule::ExactMismatch,
+        Rule::TrailingDotMismatch,
+        Rule::WildcardOneLabel,
+        Rule::WildcardLabelMismatch,
+        Rule::WildcardSuffixMismatch,
+        Rule::WildcardInvalidLiteral,
+        Rule::WildcardMultiLabel,
+        Rule::SuffixMatch,
+        Rule::SuffixTooShort,
+        Rule::SuffixMismatch,
+        Rule::NulInName,
+        Rule::NonAscii,
+        Rule::CnIgnoredDnsSanPresent,
+        Rule::CnIgnoredNotFirst,
+        Rule::IpReferenceSkipsDnsNames,
+        Rule::DnsReferenceSkipsIpSans,
+        Rule::IpMatch,
+        Rule::IpMismatch,
+        Rule::RejectedName,
+    ];
+
+    #[test]
+    fn every_name_matching_rule_has_words() {
+        for rule in RULES {
+            let code = match_rule_code(rule);
+            assert_eq!(serde_json::to_value(rule).unwrap(), serde_json::Value::String(code.into()), "code of {rule:?}");
+            assert!(lookup(Lang::En, &format!("match.{code}")).is_some(), "match.{code} is missing in en.rs");
+        }
+    }
+
+    #[test]
+    fn every_openssl_error_and_stage_has_words() {
+        for e in X509Error::ALL {
+            assert!(x509_meaning(Lang::En, e).is_some(), "x509.{} is missing in en.rs", e.code());
+        }
+        for stage_code in ["policy-syntax", "no-starttls", "handshake", "chain-trust", "name-match", "fingerprint", "dane", "config", "dns", "policy"] {
+            assert!(stage(Lang::En, stage_code).is_some(), "stage.{stage_code} is missing in en.rs");
+        }
+    }
+
+    /// Every rule code the engine's trace uses has words (scanned from engine/src/trace.rs).
+    #[test]
+    fn every_trace_rule_code_has_words() {
+        let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../engine/src/trace.rs")).unwrap();
+        let mut n = 0;
+        for (at, _) in src.match_indices("rule(") {
+            let Some(rest) = src[at + 5..].trim_start().strip_prefix('"') else { continue };
+            let code = &rest[..rest.find('"').unwrap()];
+            assert!(lookup(Lang::En, &format!("rule.{code}")).is_some(), "rule.{code} is missing in en.rs");
+            n += 1;
+        }
+        assert!(n >= 15, "found only {n} rule codes");
+    }
+
+    #[test]
+    fn fastmail_steps_read_from_their_data() {
+        let examples = crate::examples::IDS;
+        assert!(examples.contains(&"fastmail"));
+        let scenario: peername_engine::Scenario = serde_json::from_str(crate::examples::json("fastmail").unwrap()).unwrap();
+        let report = crate::view::ReportView::of(&peername_engine::explain(&scenario));
+        let titles: Vec<String> = report.trace.iter().map(|s| step_title(Lang::En, s)).collect();
+        assert_eq!(titles[0], "Postfix version");
+        assert!(titles.contains(&"Server in1-smtp.messagingengine.com".to_string()), "{titles:?}");
+        for step in &report.trace {
+            let words = step_summary(Lang::En, step);
+            assert!(!words.is_empty() && !words.contains('{'), "step {}: {words}", step.number);
+        }
+        assert_eq!(verdict_headline(Lang::En, &report), "Deferred: 4.7.5 Server certificate not verified");
+        assert!(stage(Lang::En, &report.verdict.stage).is_some());
+        for fix in &report.fixes {
+            assert!(!fix_cost(Lang::En, fix).is_empty());
+        }
+    }
+
+    #[test]
+    fn diagnostics_use_the_catalogue_only_when_params_fill_it() {
+        let mut d = Diagnostic::error("destination.empty", Source::Destination, "engine text");
+        assert_ne!(diagnostic_message(Lang::En, &d), "engine text");
+        d.code = "no.such-code".into();
+        assert_eq!(diagnostic_message(Lang::En, &d), "engine text");
+        let d = Diagnostic::warning("table.colon-key", Source::PolicyTable, "engine text");
+        assert_eq!(diagnostic_message(Lang::En, &d), "engine text", "no key param: the engine's text");
+        let d = d.param("key", "example.com:");
+        assert!(diagnostic_message(Lang::En, &d).contains("example.com:"));
+    }
+}

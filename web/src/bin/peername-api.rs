@@ -1,0 +1,143 @@
+//! `peername-api`: the engine as a WebAssembly module.
+//!
+//! - In the page it runs in a Web Worker (Trunk's `peername-api_loader.js`): `main` sees a
+//!   worker scope, answers `protocol::Request`s and says `Ready`.
+//! - On a documentation site it is the JS API: `import init, { explain, examples } from
+//!   "./peername-api.js"; await init(); explain(scenario)` (see README, "The JS API"); `main`
+//!   sees a window and does nothing.
+
+#[cfg(target_arch = "wasm32")]
+mod api {
+    use peername_engine::cert::pem::parse_certificates;
+    use peername_engine::diag::{Severity, Source};
+    use peername_engine::permalink::{self, encode_base64, Alphabet, Payload, PermalinkError};
+    use peername_engine::scenario::Scenario;
+    use peername_web::examples;
+    use peername_web::inputs::Inputs;
+    use peername_web::protocol::{decode, encode, Loaded, Request, Response};
+    use peername_web::view::ReportView;
+    use serde::Serialize;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+
+    fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+        value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| js_sys::TypeError::new(&e.to_string()).into())
+    }
+
+    /// Explains a scenario (a plain object with `Scenario`'s fields; missing ones take their
+    /// defaults) and returns the report as a plain object.
+    #[wasm_bindgen]
+    pub fn explain(scenario: JsValue) -> Result<JsValue, JsValue> {
+        let scenario: Scenario = serde_wasm_bindgen::from_value(scenario).map_err(|e| js_sys::TypeError::new(&format!("not a peername scenario: {e}")))?;
+        to_js(&peername_engine::explain(&scenario))
+    }
+
+    /// The gallery's examples: `[{ name, scenario }]`.
+    #[wasm_bindgen]
+    pub fn examples() -> Result<JsValue, JsValue> {
+        let list = js_sys::Array::new();
+        for name in examples::IDS {
+            let scenario = example(name).ok_or_else(|| js_sys::Error::new(&format!("example {name} is unreadable")))?;
+            let item = js_sys::Object::new();
+            js_sys::Reflect::set(&item, &"name".into(), &name.into())?;
+            js_sys::Reflect::set(&item, &"scenario".into(), &to_js(&scenario)?)?;
+            list.push(&item);
+        }
+        Ok(list.into())
+    }
+
+    /// The Postfix version a scenario gets when it names none.
+    #[wasm_bindgen(js_name = defaultVersion)]
+    pub fn default_version() -> String {
+        peername_engine::version::DEFAULT_VERSION.to_string()
+    }
+
+    fn example(name: &str) -> Option<Scenario> {
+        serde_json::from_str(examples::json(name)?).ok()
+    }
+
+    /// PEM text of the certificates in `bytes` (PEM, DER or base64), read by the engine's parser
+    /// (which never decodes a private key).
+    fn to_pem(id: u32, bytes: &[u8]) -> Response {
+        let parsed = parse_certificates(bytes, Source::Certificates(0));
+        let mut pem = String::new();
+        for cert in &parsed.certificates {
+            pem.push_str("-----BEGIN CERTIFICATE-----\n");
+            let body = encode_base64(&cert.der, Alphabet::Standard);
+            for line in body.as_bytes().chunks(64) {
+                pem.push_str(std::str::from_utf8(line).unwrap_or_default());
+                pem.push('\n');
+            }
+            pem.push_str("-----END CERTIFICATE-----\n");
+        }
+        let problem = if parsed.certificates.is_empty() { parsed.diagnostics.iter().find(|d| d.severity == Severity::Error).map(|d| d.message.clone()) } else { None };
+        Response::Pem { id, pem, private_key_refused: parsed.private_key_refused, problem }
+    }
+
+    fn failed(id: u32, e: &PermalinkError) -> Response {
+        Response::Failed { id, code: e.code().to_string(), message: e.message() }
+    }
+
+    fn answer(request: Request) -> Response {
+        match request {
+            Request::Explain { id, inputs } => {
+                let start = js_sys::Date::now();
+                let report = peername_engine::explain(&inputs.to_scenario());
+                let view = ReportView::of(&report);
+                Response::Report { id, report: Box::new(view), ms: js_sys::Date::now() - start }
+            }
+            Request::Example { id, name } => match example(&name) {
+                Some(s) => Response::Inputs { id, from: Loaded::Example(name), inputs: Box::new(Inputs::from_scenario(&s)), stripped_private_keys: false },
+                None => Response::Failed { id, code: "example.unknown".into(), message: format!("no example named {name}") },
+            },
+            Request::Der { id, bytes } => to_pem(id, &bytes),
+            Request::MakeLink { id, inputs } => {
+                let prepared = permalink::prepare(&inputs.to_scenario());
+                match serde_json::to_string(&prepared.payload) {
+                    Ok(json) => Response::LinkJson { id, json, stripped_private_keys: prepared.stripped_private_keys },
+                    Err(e) => failed(id, &PermalinkError::Malformed { detail: e.to_string() }),
+                }
+            }
+            Request::ReadLink { id, json } => {
+                let read = serde_json::from_str::<Payload>(&json).map_err(|e| PermalinkError::Malformed { detail: e.to_string() }).and_then(permalink::accept);
+                match read {
+                    Ok(p) => Response::Inputs { id, from: Loaded::Permalink, inputs: Box::new(Inputs::from_scenario(&p.payload.scenario)), stripped_private_keys: p.stripped_private_keys },
+                    Err(e) => failed(id, &e),
+                }
+            }
+        }
+    }
+
+    fn reply(scope: &web_sys::DedicatedWorkerGlobalScope, response: &Response) {
+        let array = js_sys::Uint8Array::from(encode(response).as_slice());
+        let transfer = js_sys::Array::of1(&array.buffer());
+        let _ = scope.post_message_with_transfer(&array, &transfer);
+    }
+
+    /// In a worker: answer the page's requests.
+    pub fn serve() {
+        let Ok(scope) = js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>() else { return };
+        let reply_to = scope.clone();
+        let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
+            let response = match decode::<Request>(&bytes) {
+                Some(request) => answer(request),
+                None => Response::Failed { id: 0, code: "protocol.unreadable".into(), message: "unreadable request".into() },
+            };
+            reply(&reply_to, &response);
+        });
+        scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        onmessage.forget();
+        reply(&scope, &Response::Ready);
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    api::serve();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    println!("peername-api is the engine as a WebAssembly module (Web Worker and JS API): build it with `trunk build --release` in web/.");
+}

@@ -1,0 +1,121 @@
+//! What the page and the engine worker say to each other: bincode messages in a `Uint8Array`
+//! (its buffer is transferred, not copied). Every request carries an id; the answer repeats it.
+
+use crate::inputs::Inputs;
+use crate::view::ReportView;
+use serde::{Deserialize, Serialize};
+
+/// Page → worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Explain the inputs (`id`: their revision).
+    Explain {
+        /// Request id.
+        id: u32,
+        /// The inputs.
+        inputs: Box<Inputs>,
+    },
+    /// Send the inputs of a gallery example.
+    Example {
+        /// Request id.
+        id: u32,
+        /// File stem.
+        name: String,
+    },
+    /// Turn a certificate file (PEM, DER or base64) into PEM text.
+    Der {
+        /// Request id.
+        id: u32,
+        /// The file's bytes.
+        bytes: Vec<u8>,
+    },
+    /// Make the JSON a permalink carries (without private keys).
+    MakeLink {
+        /// Request id.
+        id: u32,
+        /// The inputs.
+        inputs: Box<Inputs>,
+    },
+    /// Read the JSON a permalink carried.
+    ReadLink {
+        /// Request id.
+        id: u32,
+        /// The decompressed JSON.
+        json: String,
+    },
+}
+
+/// Where loaded inputs came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Loaded {
+    /// A gallery example (file stem).
+    Example(String),
+    /// A permalink.
+    Permalink,
+}
+
+/// Worker → page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    /// The worker is listening.
+    Ready,
+    /// The report for `Explain`.
+    Report {
+        /// Request id.
+        id: u32,
+        /// The report, as shown.
+        report: Box<ReportView>,
+        /// Time the engine took, in ms.
+        ms: f64,
+    },
+    /// Inputs for `Example` or `ReadLink`.
+    Inputs {
+        /// Request id.
+        id: u32,
+        /// Where from.
+        from: Loaded,
+        /// The inputs.
+        inputs: Box<Inputs>,
+        /// Private keys were removed from a link's scenario.
+        stripped_private_keys: bool,
+    },
+    /// The PEM text for `Der`.
+    Pem {
+        /// Request id.
+        id: u32,
+        /// One PEM block per certificate found (empty when none was).
+        pem: String,
+        /// The bytes held a private key, which was not read.
+        private_key_refused: bool,
+        /// Why nothing was found (the engine's English diagnostic).
+        problem: Option<String>,
+    },
+    /// The JSON for `MakeLink`.
+    LinkJson {
+        /// Request id.
+        id: u32,
+        /// `{"peername":1,"scenario":{…}}`.
+        json: String,
+        /// Private keys were left out.
+        stripped_private_keys: bool,
+    },
+    /// A request failed (`code`: stable, e.g. `permalink.malformed`; `message`: English).
+    Failed {
+        /// Request id.
+        id: u32,
+        /// Stable code.
+        code: String,
+        /// English text.
+        message: String,
+    },
+}
+
+/// Encodes a message.
+pub fn encode<T: Serialize>(message: &T) -> Vec<u8> {
+    bincode::serialize(message).unwrap_or_default()
+}
+
+/// Decodes a message.
+pub fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Option<T> {
+    bincode::deserialize(bytes).ok()
+}
