@@ -1,0 +1,206 @@
+// The walk as a mail admin sees it: the gallery, the fastmail.fm question (verdict, failing grid
+// cells, fixes), applying a fix, typing into the policy pane, and switching Postfix versions.
+// Every test records the page's requests (none may leave its origin) and runs axe on its states;
+// screenshots of the main states go to tests/browser/artifacts/.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launchBrowser, openPage, screenshot, serveDist, waitForApp } from './harness.mjs';
+import { assertAxeClean, assertClean, loadExample, longTasks, waitForStatus, watchLongTasks } from './page.mjs';
+
+let server;
+let browser;
+const desktop = { viewport: { width: 1400, height: 1000 } };
+
+before(async () => {
+  server = await serveDist('/');
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the empty page shows the examples gallery', async () => {
+  const { context, page, record } = await openPage(browser, server.url, { contextOptions: desktop });
+  try {
+    await waitForApp(page, record);
+    assert.ok(!record.requests.some((u) => u.includes('peername-api')), 'the engine is not loaded before it is needed');
+    assert.equal(await page.locator('.gallery .card').count(), 10, 'ten examples');
+    await page.getByRole('heading', { name: 'Why did Postfix defer this mail?' }).waitFor();
+    assert.equal(await page.locator('#pane-version').inputValue(), '3.11.6', 'the default version is the engine\'s');
+    await assertAxeClean(page, 'empty page');
+    await screenshot(page, 'empty-gallery');
+    await assertClean(record);
+  } finally {
+    await context.close();
+  }
+});
+
+test('fastmail.fm: deferred 4.7.5, the failing name grid, and verified fixes', async () => {
+  const { context, page, record } = await openPage(browser, server.url, { contextOptions: desktop });
+  try {
+    await loadExample(page, record, 'fastmail');
+    const verdict = page.locator('.verdict');
+    assert.equal(await verdict.getAttribute('data-status'), 'deferred');
+    assert.match(await verdict.innerText(), /Not delivered/);
+    assert.match(await verdict.innerText(), /Deferred: 4\.7\.5 Server certificate not verified/);
+    assert.match(await verdict.innerText(), /no name in the certificate matches/);
+    assert.deepEqual(await verdict.locator('.trust-word').allInnerTexts(), ['Untrusted', 'Untrusted']);
+
+    // Step 10 is the first server: every expected name against every certificate name.
+    const server1 = page.locator('#step-10');
+    assert.match(await server1.locator('.step-title').innerText(), /Server in1-smtp\.messagingengine\.com/);
+    const failing = server1.locator('td.cell[data-outcome="fail"]');
+    assert.equal(await failing.count(), 6, 'two reference names × three DNS SANs, all failing');
+    const rules = await failing.evaluateAll((cells) => cells.map((c) => c.dataset.rule));
+    assert.deepEqual(rules, ['wildcard-suffix-mismatch', 'exact-mismatch', 'exact-mismatch', 'suffix-mismatch', 'suffix-mismatch', 'suffix-mismatch']);
+    const cn = server1.locator('td.cell[data-outcome="skip"]');
+    assert.equal(await cn.count(), 2, 'the CN is shown but not compared');
+    assert.match(await cn.first().innerText(), /CN ignored: the certificate has DNS names/);
+    assert.match(await server1.locator('.failure-line').innerText(), /num=62:hostname mismatch/);
+
+    // The policy walk's ladder and the match list's source.
+    assert.equal(await page.locator('#step-5 .rung.hit').getAttribute('data-key'), 'fastmail.fm');
+    assert.match(await page.locator('#step-8').innerText(), /built-in default of smtp_tls_secure_cert_match/);
+    assert.equal(await page.locator('#step-8 a.postconf').getAttribute('href'), 'https://www.postfix.org/postconf.5.html#smtp_tls_secure_cert_match');
+
+    // Log lines: the summary line is shown at smtp_tls_loglevel = 1, the verbose ones are dimmed.
+    assert.ok(await page.locator('.log-line[data-shown="true"]', { hasText: 'Untrusted TLS connection established' }).count() >= 1);
+    assert.ok(await page.locator('.log-line.dim', { hasText: 'maps_find' }).count() >= 1);
+
+    // Fixes, each with its cost.
+    const fixes = await page.locator('.fix .fix-line').allInnerTexts();
+    assert.equal(fixes[0], 'fastmail.fm secure match=.messagingengine.com ciphers=high');
+    assert.ok(fixes.includes('fastmail.fm secure match=hostname ciphers=high'));
+    assert.ok(fixes.includes('fastmail.fm verify ciphers=high'));
+    assert.equal(await page.locator('.fix .fix-cost').count(), fixes.length);
+
+    await assertAxeClean(page, 'fastmail walk');
+    await screenshot(page, 'fastmail-walk');
+    await page.screenshot({ path: new URL('./artifacts/fastmail-walk-viewport.png', import.meta.url).pathname });
+    await assertClean(record);
+  } finally {
+    await context.close();
+  }
+});
+
+test('applying match=.messagingengine.com turns it Verified and delivered', async () => {
+  const { context, page, record } = await openPage(browser, server.url, { contextOptions: desktop });
+  try {
+    await loadExample(page, record, 'fastmail');
+    await page.click('button[data-apply="fastmail.fm secure match=.messagingengine.com ciphers=high"]');
+    await waitForStatus(page, 'sent');
+    const verdict = page.locator('.verdict');
+    assert.equal(await verdict.getAttribute('data-delivered'), 'true');
+    assert.match(await verdict.innerText(), /Delivered/);
+    assert.deepEqual(await verdict.locator('.trust-word').allInnerTexts(), ['Verified']);
+    assert.match(await page.locator('#pane-policy').inputValue(), /^fastmail\.fm secure match=\.messagingengine\.com ciphers=high$/m);
+    const matched = page.locator('#step-10 td.cell[data-outcome="pass"]');
+    assert.ok(await matched.count() >= 1, 'a grid cell matches');
+    assert.equal(await matched.first().getAttribute('data-rule'), 'suffix-match');
+    assert.equal(await page.locator('.fixes').count(), 0, 'nothing left to fix');
+    await assertAxeClean(page, 'fixed walk');
+    await screenshot(page, 'fixed-walk');
+    await assertClean(record);
+  } finally {
+    await context.close();
+  }
+});
+
+test('typing into the policy pane updates the walk, without long tasks', async () => {
+  const { context, page, record } = await openPage(browser, server.url, { contextOptions: desktop });
+  try {
+    await loadExample(page, record, 'fastmail');
+    await watchLongTasks(page);
+    const policy = page.locator('#pane-policy');
+    await policy.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\nfastmail.fm     verify', { delay: 30 });
+    // The first entry for a key wins in hash: tables (postmap keeps the first): the walk still shows line 4.
+    await page.waitForTimeout(400);
+    await waitForStatus(page, 'deferred');
+    await policy.fill('fastmail.fm encrypt\n');
+    await waitForStatus(page, 'sent');
+    assert.match(await page.locator('#step-7').innerText(), /encrypt/, 'the security level step follows the table');
+    await page.locator('#pane-destination').click();
+    await page.keyboard.press('End');
+    await page.keyboard.type('x', { delay: 40 });
+    await page.keyboard.press('Backspace');
+    await waitForStatus(page, 'sent');
+    const tasks = await longTasks(page);
+    assert.ok(tasks.every((ms) => ms <= 50), `no long task over 50 ms while typing: ${tasks.join(', ')}`);
+    await assertClean(record);
+  } finally {
+    await context.close();
+  }
+});
+
+test('switching 3.7.11 → 3.11.6 shows Untrusted → Trusted', async () => {
+  const { context, page, record } = await openPage(browser, server.url, { contextOptions: desktop });
+  try {
+    await loadExample(page, record, 'fastmail');
+    assert.equal(await page.locator('#pane-version').inputValue(), '3.7.11');
+    await page.selectOption('#pane-version', '3.11.6');
+    await page.waitForSelector('.changes');
+    const changes = page.locator('.changes');
+    assert.match(await changes.innerText(), /What changed from 3\.7\.11 to 3\.11\.6/);
+    const trust = changes.locator('[data-change="trust"]').first();
+    assert.equal(await trust.locator('del').innerText(), 'Untrusted');
+    assert.equal(await trust.locator('ins').innerText(), 'Trusted');
+    assert.ok(await changes.locator('[data-change="era"]').count() === 1);
+    assert.deepEqual(await page.locator('.verdict .trust-word').allInnerTexts(), ['Trusted', 'Trusted']);
+    assert.equal(await page.locator('.verdict').getAttribute('data-status'), 'deferred', 'still deferred: only the word changes');
+    await assertAxeClean(page, 'era switch');
+    await screenshot(page, 'era-switch');
+    await assertClean(record);
+  } finally {
+    await context.close();
+  }
+});
+
+test('dark mode and a phone-sized screen', async () => {
+  for (const [name, options] of [
+    ['dark-mode', { ...desktop, colorScheme: 'dark' }],
+    ['mobile', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }],
+  ]) {
+    const { context, page, record } = await openPage(browser, server.url, { contextOptions: options });
+    try {
+      await loadExample(page, record, 'fastmail');
+      if (name === 'dark-mode') {
+        const bg = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+        assert.equal(bg, 'rgb(13, 17, 23)', 'dark background');
+      } else {
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - 390);
+        assert.ok(overflow <= 1, `no horizontal scrolling on a phone (${overflow}px too wide)`);
+      }
+      await assertAxeClean(page, name);
+      await screenshot(page, name);
+      await assertClean(record);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+test('keyboard only: tab to an example, load it, reach the fixes', async () => {
+  const { context, page, record } = await openPage(browser, server.url, { contextOptions: desktop });
+  try {
+    await waitForApp(page, record);
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.className), 'skip-link');
+    await page.locator('button[data-example="fastmail"]').focus();
+    await page.keyboard.press('Enter');
+    await waitForStatus(page, 'deferred');
+    const apply = page.locator('button[data-apply]').first();
+    await apply.focus();
+    const outline = await apply.evaluate((el) => getComputedStyle(el).outlineStyle);
+    assert.notEqual(outline, 'none', 'the focused button shows a focus ring');
+    await page.keyboard.press('Enter');
+    await waitForStatus(page, 'sent');
+    await assertClean(record);
+  } finally {
+    await context.close();
+  }
+});
