@@ -37,6 +37,11 @@ pub struct LegacyCheck {
     pub lines: Vec<CertMatchLine>,
     /// `tls_dns_name:` warnings, without the `NAMADDR: ` part (Postfix inserts it).
     pub warnings: Vec<LegacyWarning>,
+    /// The name ≤3.5 keeps as the peer's name and logs as `subject_CN=`: the first DNS SAN
+    /// that matched, else the first usable DNS SAN ("" when all are unusable), and only
+    /// without DNS SANs the first CommonName (`verify_extract_name()`).
+    #[serde(default)]
+    pub peer_cn: String,
 }
 
 /// A `tls_dns_name()` warning about a rejected SAN.
@@ -130,8 +135,20 @@ pub fn check(refs: &[ReferenceId], names: &CertNames, multi_label: bool) -> Lega
         any
     };
     if names.has_dns_san() {
+        // Postfix replaces its choice when it has none yet, when it is empty, or on the first
+        // match; later matches keep the first one.
+        let mut peer_cn: Option<String> = None;
+        let mut choose = |usable: Option<(&str, bool)>, first_match: bool| {
+            if usable.is_some() && peer_cn.as_deref().is_some_and(|p| first_match || p.is_empty()) {
+                peer_cn = None;
+            }
+            if peer_cn.is_none() {
+                peer_cn = Some(usable.map_or("", |(name, _)| name).to_string());
+            }
+        };
         for dns in &names.dns {
             if let Some(problem) = dns_name_problem(&dns.bytes, &dns.text) {
+                choose(None, false);
                 out.warnings.push(LegacyWarning { text: problem });
                 for ri in 0..refs.len() {
                     out.check.comparisons.push(Comparison { reference: ri, cert_name: dns.text.clone(), source: NameSource::DnsSan, rule: Rule::RejectedName, evaluated: false });
@@ -139,9 +156,11 @@ pub fn check(refs: &[ReferenceId], names: &CertNames, multi_label: bool) -> Lega
                 continue;
             }
             if dns.text.is_empty() {
+                choose(None, false);
                 continue;
             }
             let matched = match_one(&mut out, &dns.text, NameSource::DnsSan);
+            choose(Some((&dns.text, matched)), matched && out.check.peername.is_none());
             if matched && out.check.peername.is_none() {
                 out.check.peername = Some(dns.text.clone());
             }
@@ -155,8 +174,10 @@ pub fn check(refs: &[ReferenceId], names: &CertNames, multi_label: bool) -> Lega
             }
         }
         out.lines.push(CertMatchLine { peer: String::new(), source: "CommonName".into(), name: first_cn, matched: false });
+        out.peer_cn = peer_cn.unwrap_or_default();
     } else {
         let first_cn = names.cns.first().cloned().unwrap_or_default();
+        out.peer_cn = first_cn.clone();
         let matched = !first_cn.is_empty() && match_one(&mut out, &first_cn, NameSource::CommonName);
         for cn in names.cns.iter().skip(1) {
             for ri in 0..refs.len() {

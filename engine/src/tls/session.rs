@@ -329,6 +329,13 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
         let mut v = verify::verify(&vreq);
         if forced_fail {
             v.force_failure(verify::ForcedFailure::NoUsableTlsa, req.version);
+            // Without usable records DANE is never enabled, but the host names are still
+            // set: OpenSSL checks them (and sets the logged peername) before the forced failure.
+            if v.names.is_none() {
+                if let Some(leaf) = req.served.first() {
+                    v.names = Some(crate::names::openssl::check(req.refs, &crate::names::cert_names::CertNames::of(leaf)));
+                }
+            }
         }
         apply_verification(&mut c, req, level, v);
     }
@@ -461,14 +468,22 @@ fn apply_verification(c: &mut Connection, req: &ConnectionRequest<'_>, level: Se
             }
         }
     }
-    c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, peer_cert_line(c, req, leaf)));
+    c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, peer_cert_line(c, req, leaf, &v)));
     c.verification = Some(v);
 }
 
 /// `NAMADDR: subject_CN=…, issuer_CN=…, fingerprint=…, pkey_fingerprint=…` (3.9+:
 /// `issuer=…, cert fingerprint=…, pkey fingerprint=…`).
-fn peer_cert_line(c: &Connection, req: &ConnectionRequest<'_>, leaf: &Certificate) -> String {
-    let subject_cn = leaf.subject_cns.first().cloned().or_else(|| c.matched_peername.clone()).unwrap_or_default();
+///
+/// `subject_CN` is ≤3.5's chosen peer name (a DNS SAN when there is one, see
+/// [`crate::names::legacy::LegacyCheck::peer_cn`]); from 3.6 the first CommonName, or without
+/// one the name OpenSSL's host check matched (`SSL_get0_peername()`, set even when the chain
+/// is not trusted).
+fn peer_cert_line(c: &Connection, req: &ConnectionRequest<'_>, leaf: &Certificate, v: &Verification) -> String {
+    let subject_cn = match &v.legacy_names {
+        Some(legacy) => legacy.peer_cn.clone(),
+        None => leaf.subject_cns.first().cloned().or_else(|| v.names.as_ref().and_then(|n| n.peername.clone())).unwrap_or_default(),
+    };
     let issuer = leaf.issuer_cn.clone().or_else(|| leaf.issuer_org.clone()).unwrap_or_default();
     let cert_fp = leaf.fingerprints.cert.get(req.log_digest).to_string();
     let pkey_fp = leaf.fingerprints.pkey.get(req.log_digest).to_string();

@@ -431,9 +431,13 @@ pub fn verify(req: &Request<'_>) -> Verification {
 
     let (early, late) = chain_events(req, &mut out);
     out.events.extend(early);
-    if openssl_era && name_level && out.forced.is_none() {
+    if openssl_era && name_level {
+        // OpenSSL checks the names even when Postfix has already decided to fail the
+        // connection (an MTA-STS policy failure): the check sets the peername Postfix logs.
         let check = openssl::check(req.refs, &names);
-        out.events.extend(name_events(&check, leaf));
+        if out.forced.is_none() {
+            out.events.extend(name_events(&check, leaf));
+        }
         out.names = Some(check);
     }
     out.events.extend(late);
