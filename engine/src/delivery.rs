@@ -251,6 +251,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
     let tls_field = req.version.status_line_has_tls_field();
     let openssl = req.version.era() != Era::Legacy;
 
+    let mut built_policies: std::collections::HashSet<(String, String, u16)> = std::collections::HashSet::new();
     'destinations: for key in &nexthops {
         let dest = match parse_destination(key, smtputf8) {
             Ok(dest) => dest,
@@ -268,10 +269,15 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
             };
             let server = ServerContext { host: &host, port: dest.port_number(), mx, dns: req.dns };
             let policy = effective_policy(&dest.key, &server, req.global, req.settings, req.table, req.version, req.anchors);
-            log_lookups(&mut d, &policy, req.table, &dest.key);
-            for w in &policy.warnings {
-                d.warnings.push(w.clone());
-                d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, w.clone()));
+            // smtp(8) builds a policy once per next-hop, host name and port and caches it
+            // (smtp_tls_policy_cache_query): the build's log lines come once, not per address.
+            let first_build = built_policies.insert((dest.key.clone(), host.to_ascii_lowercase(), dest.port_number()));
+            if first_build {
+                log_lookups(&mut d, &policy, req.table, &dest.key);
+                for w in &policy.warnings {
+                    d.warnings.push(w.clone());
+                    d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, w.clone()));
+                }
             }
             let ctx = ExpansionContext { nexthop: &dest.host, hostname: &host, openssl };
             let references = match &policy.dane {
@@ -299,8 +305,8 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
                 run.hosts.push(attempt);
                 continue;
             }
-            if d.effective_level.is_none() && policy.effective_logged {
-                d.effective_level = Some(policy.level);
+            if first_build && policy.effective_logged {
+                d.effective_level.get_or_insert(policy.level);
                 d.log.push(LogLine::new("smtp", LogLevel::Info, Verbosity::Verbose, format!("effective TLS level: {}", policy.level.name())));
             }
             if req.version.has_sts_mx_pattern_enforcement()
@@ -370,7 +376,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
                     attempt.connection = Some(conn);
                     run.hosts.push(attempt);
                     d.destinations.push(run);
-                    finish_log(&mut d, &req.route.recipient);
+                    finish_log(&mut d, &req.route);
                     return d;
                 }
                 ConnectionOutcome::Fail { dsn, reason } => {
@@ -389,7 +395,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
                         attempt.plaintext_retry = true;
                         run.hosts.push(attempt);
                         d.destinations.push(run);
-                        finish_log(&mut d, &req.route.recipient);
+                        finish_log(&mut d, &req.route);
                         return d;
                     }
                     stats = Some(match conn.handshake {
@@ -415,7 +421,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
         // The last server's failure is reported in the status line, not as a separate line.
         d.log.remove(last);
     }
-    finish_log(&mut d, &req.route.recipient);
+    finish_log(&mut d, &req.route);
     d
 }
 
@@ -425,14 +431,16 @@ fn dsn_of(reply: &str) -> Option<String> {
 }
 
 /// Appends the status line.
-fn finish_log(d: &mut Delivery, recipient: &str) {
+fn finish_log(d: &mut Delivery, route: &Route) {
+    let recipient = &route.recipient;
+    let orig = route.original_recipient.as_ref().map(|o| format!(", orig_to=<{o}>")).unwrap_or_default();
     let o = &d.outcome;
     if o.status == Status::Timeout {
         return;
     }
     let tls = o.status_tls.as_ref().map(|t| format!(", tls={t}")).unwrap_or_default();
     let line = format!(
-        "QUEUEID: to=<{recipient}>, relay={}, delay=0.1, delays=0/0/0.1/0{tls}, dsn={}, status={} ({})",
+        "QUEUEID: to=<{recipient}>{orig}, relay={}, delay=0.1, delays=0/0/0.1/0{tls}, dsn={}, status={} ({})",
         o.relay.clone().unwrap_or_else(|| "none".into()),
         o.dsn.clone().unwrap_or_default(),
         o.status.as_str(),

@@ -31,6 +31,18 @@ pub enum LogLevel {
     Fatal,
 }
 
+impl LogLevel {
+    /// The word Postfix puts before the text (`warning`, …); empty for plain lines.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Info => "",
+            LogLevel::Warning => "warning",
+            LogLevel::Error => "error",
+            LogLevel::Fatal => "fatal",
+        }
+    }
+}
+
 /// One predicted line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogLine {

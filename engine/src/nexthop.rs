@@ -150,8 +150,12 @@ pub enum RouteSource {
 /// The next-hop string the SMTP client receives, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Route {
-    /// The recipient address.
+    /// The recipient address, as smtp(8) logs it in `to=<…>` (after trivial-rewrite).
     pub recipient: String,
+    /// The address as given, when trivial-rewrite changed it (a trailing dot on the domain is
+    /// removed): smtp(8) logs it as `orig_to=<…>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_recipient: Option<String>,
     /// The next-hop string (may list several destinations separated by commas/space).
     pub nexthop: String,
     /// Where it came from.
@@ -177,10 +181,17 @@ fn transport_keys(recipient: &str, domain: &str) -> Vec<String> {
 
 /// Derives the next-hop from the destination input, the transport table and relayhost.
 pub fn route(input: &DestinationInput, transport: &[TableEntry], relayhost: &str) -> Route {
-    let recipient = input.recipient();
+    let given = input.recipient();
+    let (recipient, original_recipient) = match input {
+        // trivial-rewrite strips a trailing dot from the recipient domain.
+        DestinationInput::Recipient { domain, .. } if domain.ends_with('.') => {
+            (given.strip_suffix('.').unwrap_or(&given).to_string(), Some(given.clone()))
+        }
+        _ => (given, None),
+    };
     let domain = match input {
         DestinationInput::Nexthop { nexthop } => {
-            return Route { recipient, nexthop: nexthop.clone(), source: RouteSource::Explicit, transport_lookups: vec![], non_smtp_transport: None };
+            return Route { recipient, original_recipient: original_recipient.clone(), nexthop: nexthop.clone(), source: RouteSource::Explicit, transport_lookups: vec![], non_smtp_transport: None };
         }
         DestinationInput::Recipient { domain, .. } | DestinationInput::Domain { domain } => {
             // trivial-rewrite strips a trailing dot from the recipient domain.
@@ -203,14 +214,14 @@ pub fn route(input: &DestinationInput, transport: &[TableEntry], relayhost: &str
                 let source = RouteSource::Transport { key: entry.key.clone(), line: entry.line, transport: service.to_string() };
                 let non_smtp = (!matches!(service, "smtp" | "relay" | "lmtp")).then(|| service.to_string());
                 let nexthop = if next.trim().is_empty() { domain.clone() } else { next.trim().to_string() };
-                return Route { recipient, nexthop, source, transport_lookups: lookups, non_smtp_transport: non_smtp };
+                return Route { recipient, original_recipient: original_recipient.clone(), nexthop, source, transport_lookups: lookups, non_smtp_transport: non_smtp };
             }
         }
     }
     if !relayhost.trim().is_empty() {
-        return Route { recipient, nexthop: relayhost.trim().to_string(), source: RouteSource::Relayhost, transport_lookups: lookups, non_smtp_transport: None };
+        return Route { recipient, original_recipient: original_recipient.clone(), nexthop: relayhost.trim().to_string(), source: RouteSource::Relayhost, transport_lookups: lookups, non_smtp_transport: None };
     }
-    Route { recipient, nexthop: domain, source: RouteSource::RecipientDomain, transport_lookups: lookups, non_smtp_transport: None }
+    Route { recipient, original_recipient: original_recipient.clone(), nexthop: domain, source: RouteSource::RecipientDomain, transport_lookups: lookups, non_smtp_transport: None }
 }
 
 /// Splits a next-hop list on commas and whitespace (`smtp_connect_inet()`).

@@ -345,7 +345,13 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
             p,
             LogLevel::Info,
             Verbosity::Summary,
-            format!("{} TLS connection established to {namaddr}: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)", word.as_str()),
+            // The cipher is the server's choice, not predicted: a typical one is shown (an
+            // anonymous server can only be reached with a TLS 1.2 aNULL cipher).
+            if c.flags.present {
+                format!("{} TLS connection established to {namaddr}: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)", word.as_str())
+            } else {
+                format!("{} TLS connection established to {namaddr}: TLSv1.2 with cipher AECDH-AES256-SHA (256/256 bits)", word.as_str())
+            },
         ));
     }
     if !c.flags.present && level.must_match() {
@@ -402,6 +408,9 @@ fn apply_verification(c: &mut Connection, req: &ConnectionRequest<'_>, level: Se
             c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, format!("{namaddr}: {line}")));
             c.matched_fingerprints.push(digest.clone());
             c.matched_fingerprint = Some(digest);
+        }
+        for line in &v.legacy_anchor_lines {
+            c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, format!("{namaddr}: {line}")));
         }
         if let Some(names) = &v.legacy_names {
             for w in &names.warnings {

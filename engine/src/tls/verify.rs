@@ -159,6 +159,11 @@ pub struct Verification {
     /// A trust anchor the server itself sent: its depth and SHA-512 certificate digest
     /// (≤3.5 logs `depth=N matched trust anchor certificate sha512 digest …`).
     pub served_anchor: Option<(usize, String)>,
+    /// ≤3.5's lines when it grafts a trust anchor onto the chain (`set_trust()`,
+    /// `ta_signed()`): `depth=N trust-anchor certificate` or `depth=N chain is trust-anchor
+    /// signed`, N being the depth of the certificate the anchor issued.
+    #[serde(default)]
+    pub legacy_anchor_lines: Vec<String>,
     /// Connection-time warnings (without the `NAMADDR: ` prefix).
     pub warnings: Vec<String>,
 }
@@ -275,6 +280,9 @@ fn chain_events(req: &Request<'_>, out: &mut Verification) -> (Vec<Event>, Vec<E
         });
         if let Some(top) = at {
             out.anchored = true;
+            if top > 0 && req.version.era() == Era::Legacy {
+                out.legacy_anchor_lines.push(format!("depth={} trust-anchor certificate", top - 1));
+            }
             let anchor = &chain.links[top].cert;
             if top > 0 && req.served.iter().skip(1).any(|c| c.der == anchor.der) {
                 out.served_anchor = Some((top, crate::cert::colon_hex(&crate::cert::digest(DigestAlg::Sha512, &anchor.der))));
@@ -518,8 +526,12 @@ fn legacy_dane_verify(req: &Request<'_>, dane: &crate::dane::legacy::LegacyDane,
             if let Some((kind, line, hex)) = match_cert(dane, 2, &link.cert, i) {
                 out.legacy_matches.push((line, hex));
                 match kind {
-                    LegacyMatch::Certificate => anchored_at = Some(i),
+                    LegacyMatch::Certificate => {
+                        out.legacy_anchor_lines.push(format!("depth={} trust-anchor certificate", i - 1));
+                        anchored_at = Some(i);
+                    }
                     LegacyMatch::PublicKey => {
+                        out.legacy_anchor_lines.push(format!("depth={} chain is trust-anchor signed", i - 1));
                         let below = &chain.links[i - 1].cert;
                         out.events.push(Event {
                             depth: i - 1,
@@ -539,7 +551,9 @@ fn legacy_dane_verify(req: &Request<'_>, dane: &crate::dane::legacy::LegacyDane,
             let top = chain.links.last().map(|l| &l.cert).unwrap_or(leaf);
             let signed = dane.ta_certs.iter().filter_map(|d| Certificate::from_der(d).ok()).any(|ta| ta.subject_canon == top.issuer_canon && top.akid_matches(&ta));
             if signed {
-                anchored_at = Some(chain.links.len().saturating_sub(1));
+                let top = chain.links.len().saturating_sub(1);
+                out.legacy_anchor_lines.push(format!("depth={top} trust-anchor certificate"));
+                anchored_at = Some(top);
             }
         }
         match anchored_at {
