@@ -82,6 +82,18 @@ pub struct ExplainArgs {
     /// A file named by tafile= (PATH=FILE: the path as written in the table). Repeatable.
     #[arg(long = "tafile", value_name = "PATH=FILE")]
     pub tafiles: Vec<String>,
+    /// TLSA records for DANE: `dig TLSA _25._tcp.HOST` output (its `ad` flag is read) or
+    /// `usage selector mtype hex` lines.
+    #[arg(long, value_name = "FILE")]
+    pub tlsa: Option<PathBuf>,
+    /// Whether the DNS answers were DNSSEC-validated (default: no, unless a pasted dig answer
+    /// has the `ad` flag).
+    #[arg(long, value_name = "yes|no")]
+    pub dnssec: Option<String>,
+    /// A name whose answers were not DNSSEC-validated (e.g. an MX domain in an unsigned zone).
+    /// Repeatable.
+    #[arg(long = "insecure", value_name = "NAME")]
+    pub insecure: Vec<String>,
     /// A Postfix log excerpt (maillog, journalctl, posttls-finger output; - for standard input):
     /// prints what it shows, the Postfix era and the failing stage; with other inputs
     /// (--policy, --cert, …) also explains the scenario built from it and cross-checks the two.

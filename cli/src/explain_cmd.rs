@@ -27,11 +27,11 @@ pub fn run(a: Box<ExplainArgs>) -> Result<u8, Vec<String>> {
     }
     if a.json {
         match serde_json::to_string_pretty(&report) {
-            Ok(j) => println!("{j}"),
+            Ok(j) => crate::output::println(&j),
             Err(e) => return Err(vec![format!("cannot render JSON: {e}")]),
         }
     } else {
-        print!("{}", render::report::render(&report, &Style::new(a.color)));
+        crate::output::print(&render::report::render(&report, &Style::new(a.color)));
     }
     Ok(if report.verdict.delivered { 0 } else { 1 })
 }

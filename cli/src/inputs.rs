@@ -1,6 +1,8 @@
 //! Reading input files into a scenario, with one clear line per problem.
 
 use crate::args::ExplainArgs;
+use peername_engine::cert::pem::parse_certificates;
+use peername_engine::diag::{Severity, Source};
 use peername_engine::scenario::{CaTrust, Scenario, ServedChain};
 use std::path::Path;
 
@@ -28,7 +30,8 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|e| format!("{}: not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to()))
 }
 
-fn io_text(e: &std::io::Error) -> String {
+/// An I/O error as one short phrase ("no such file", "permission denied").
+pub fn io_text(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -70,6 +73,7 @@ pub fn scenario(a: &ExplainArgs, now: &str) -> Result<Scenario, Vec<String>> {
     text_of(&a.transport, &mut s.transport_table);
     text_of(&a.mx_file, &mut s.mx);
     text_of(&a.addresses, &mut s.addresses);
+    text_of(&a.tlsa, &mut s.tlsa);
     if let Some(mx) = &a.mx {
         s.mx = mx.split_whitespace().collect::<Vec<_>>().join("\n");
     }
@@ -82,14 +86,17 @@ pub fn scenario(a: &ExplainArgs, now: &str) -> Result<Scenario, Vec<String>> {
             _ => (String::new(), c.clone()),
         };
         match read_bytes(Path::new(&file)) {
-            Ok(bytes) => {
-                // PEM text is passed as is; a DER file is wrapped as PEM for the engine.
-                let pem = match String::from_utf8(bytes.clone()) {
-                    Ok(t) if !t.contains('\0') => t,
-                    _ => der_to_pem(&bytes),
-                };
-                s.certificates.push(ServedChain { host, pem });
-            }
+            Ok(bytes) => match certificate_problem(&file, &bytes) {
+                Some(problem) => problems.push(problem),
+                None => {
+                    // PEM text is passed as is; a DER file is wrapped as PEM for the engine.
+                    let pem = match String::from_utf8(bytes.clone()) {
+                        Ok(t) if !t.contains('\0') => t,
+                        _ => der_to_pem(&bytes),
+                    };
+                    s.certificates.push(ServedChain { host, pem });
+                }
+            },
             Err(e) => problems.push(e),
         }
     }
@@ -105,7 +112,10 @@ pub fn scenario(a: &ExplainArgs, now: &str) -> Result<Scenario, Vec<String>> {
         }
     }
     if let Some(ca) = &a.ca_file {
-        match read_text(ca) {
+        match read_text(ca).and_then(|t| match certificate_problem(&ca.display().to_string(), t.as_bytes()) {
+            Some(problem) => Err(problem),
+            None => Ok(t),
+        }) {
             Ok(t) => {
                 s.ca_bundle = t;
                 s.ca_trust = CaTrust::Bundle;
@@ -113,12 +123,19 @@ pub fn scenario(a: &ExplainArgs, now: &str) -> Result<Scenario, Vec<String>> {
             Err(e) => problems.push(e),
         }
     } else if let Some(v) = &a.ca_trusted {
-        match v.to_ascii_lowercase().as_str() {
-            "yes" | "y" | "true" => s.ca_trust = CaTrust::Trusted,
-            "no" | "n" | "false" => s.ca_trust = CaTrust::Untrusted,
-            other => problems.push(format!("--ca-trusted {other}: expected yes or no")),
+        match yes_no(v) {
+            Some(true) => s.ca_trust = CaTrust::Trusted,
+            Some(false) => s.ca_trust = CaTrust::Untrusted,
+            None => problems.push(format!("--ca-trusted {v}: expected yes or no")),
         }
     }
+    if let Some(v) = &a.dnssec {
+        match yes_no(v) {
+            Some(flag) => s.dnssec_validated = flag,
+            None => problems.push(format!("--dnssec {v}: expected yes or no")),
+        }
+    }
+    s.insecure_names.extend(a.insecure.iter().map(|n| n.trim().trim_end_matches('.').to_ascii_lowercase()));
     if let Some(v) = &a.postfix {
         if let Err(e) = peername_engine::version::PostfixVersion::parse(v) {
             problems.push(format!("--postfix {v}: {e}"));
@@ -138,6 +155,29 @@ pub fn scenario(a: &ExplainArgs, now: &str) -> Result<Scenario, Vec<String>> {
     } else {
         Err(problems)
     }
+}
+
+/// `yes`/`no` (and `y`, `true`, `n`, `false`), any case.
+fn yes_no(v: &str) -> Option<bool> {
+    match v.to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" => Some(true),
+        "no" | "n" | "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// Why a certificate file cannot be used, as the engine's parser reads it: a private key
+/// (refused, never read further) or no certificate at all (garbage, a CSR, an empty file).
+fn certificate_problem(file: &str, bytes: &[u8]) -> Option<String> {
+    let parsed = parse_certificates(bytes, Source::Certificates(0));
+    if parsed.diagnostics.iter().any(|d| d.code == "cert.private-key-refused") {
+        return Some(format!("{file}: contains a private key; peername refuses to read keys (pass the certificate file only)"));
+    }
+    if parsed.certificates.is_empty() {
+        let why = parsed.diagnostics.iter().find(|d| d.severity == Severity::Error).map(|d| d.message.clone()).unwrap_or_else(|| "no certificate found".into());
+        return Some(format!("{file}: no certificate: {why}"));
+    }
+    None
 }
 
 /// Wraps DER bytes as PEM text for the engine.

@@ -24,21 +24,30 @@ pub fn run(a: LintArgs) -> Result<u8, Vec<String>> {
         let file = match std::fs::File::open(path) {
             Ok(f) => f,
             Err(e) => {
-                unreadable.push(format!("{}: {}", path.display(), e));
+                unreadable.push(format!("{}: {}", path.display(), crate::inputs::io_text(&e)));
                 continue;
             }
         };
+        let mut file = BufReader::with_capacity(1 << 16, file);
+        // A table is text: NUL bytes at the start mean a binary file (a .db, a UTF-16 export).
+        if file.fill_buf().is_ok_and(|head| head.contains(&0)) {
+            unreadable.push(format!("{}: binary data (NUL bytes), expected a text policy table (the source file, not the .db)", path.display()));
+            continue;
+        }
         let name = path.display().to_string();
         // Findings are written as they come (bounded memory); the text of a finding's line is
         // read from a second handle that walks forward through the file.
         let mut lines = SourceLines::new(path);
-        let mut write_failed = false;
-        let summary = lint(BufReader::with_capacity(1 << 16, file), &opts, |d| {
+        let summary = lint(file, &opts, |d| {
             if d.severity != Severity::Info {
                 findings += 1;
             }
             let written = match a.format {
                 Format::Json => {
+                    let mut d = d;
+                    if let Some(w) = d.params.get_mut("postfix_warning") {
+                        *w = diagnostic::postfix_text(w, &name);
+                    }
                     let mut v = serde_json::to_value(&d).unwrap_or_default();
                     if let Some(o) = v.as_object_mut() {
                         o.insert("file".into(), serde_json::Value::String(name.clone()));
@@ -50,11 +59,10 @@ pub fn run(a: LintArgs) -> Result<u8, Vec<String>> {
                     writeln!(out, "{}", diagnostic::render(&d, &name, line.as_deref(), &style))
                 }
             };
-            write_failed |= written.is_err();
+            if let Err(e) = written {
+                crate::output::gone(&e);
+            }
         });
-        if write_failed {
-            return Err(vec!["cannot write to standard output".into()]);
-        }
         if a.format == Format::Text {
             let _ = writeln!(out, "{name}: {} entries, {} errors, {} warnings", summary.entries, summary.errors, summary.warnings);
         }

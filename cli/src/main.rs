@@ -5,6 +5,7 @@ mod args;
 mod explain_cmd;
 mod inputs;
 mod lint_cmd;
+mod output;
 mod render;
 mod replay_cmd;
 mod style;

@@ -41,14 +41,14 @@ pub fn run(a: ReplayArgs) -> Result<u8, Vec<String>> {
             let diffs = case.get("output").map(|o| compare(o, &prediction)).unwrap_or_default();
             if diffs.is_empty() {
                 agree += 1;
-                println!("{}", json!({"id": id, "agree": true}));
+                crate::output::println(&json!({"id": id, "agree": true}).to_string());
             } else {
                 disagree += 1;
                 let fields: Vec<Value> = diffs.iter().map(|d| json!({"field": d.field, "observed": d.observed, "predicted": d.predicted})).collect();
-                println!("{}", json!({"id": id, "agree": false, "differences": fields}));
+                crate::output::println(&json!({"id": id, "agree": false, "differences": fields}).to_string());
             }
         } else {
-            println!("{}", json!({"id": id, "predicted": prediction}));
+            crate::output::println(&json!({"id": id, "predicted": prediction}).to_string());
         }
     }
     if a.compare {

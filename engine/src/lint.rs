@@ -207,6 +207,14 @@ fn value_findings(entry: &EntryView<'_>, opts: &LintOptions) -> Vec<Diagnostic> 
     if !parsed.valid {
         return out;
     }
+    if let (Some(SecurityLevel::Fingerprint), Some(matches)) = (parsed.level, &parsed.matches) {
+        for m in matches {
+            if let Some(text) = fingerprint_problem(&m.text) {
+                let span = m.span.map_or_else(|| entry.value_span(), value_span);
+                out.push(Diagnostic::warning("lint.fingerprint-length", Source::PolicyTable, text).at(span).param("element", m.text.as_str()));
+            }
+        }
+    }
     if let (Some(SecurityLevel::Secure | SecurityLevel::Verify), Some(matches)) = (parsed.level, &parsed.matches) {
         for m in matches {
             let span = m.span.map_or_else(|| entry.value_span(), value_span);
@@ -228,6 +236,20 @@ fn value_findings(entry: &EntryView<'_>, opts: &LintOptions) -> Vec<Diagnostic> 
         }
     }
     out
+}
+
+/// Why a `fingerprint` match value can never match: not hexadecimal, or a length no digest
+/// Postfix can use has (md5 16, sha1 20, sha224 28, sha256 32, sha384 48, sha512 64 bytes).
+fn fingerprint_problem(value: &str) -> Option<String> {
+    let hex: String = value.chars().filter(|&c| c != ':').collect();
+    if hex.is_empty() || !hex.chars().all(|c| c.is_ascii_hexdigit()) || hex.len() % 2 != 0 {
+        return Some(format!("\"{value}\" is not a hexadecimal fingerprint (pairs of hex digits, optionally separated by colons): it never matches"));
+    }
+    let bytes = hex.len() / 2;
+    if ![16, 20, 28, 32, 48, 64].contains(&bytes) {
+        return Some(format!("\"{value}\" has {bytes} bytes; no digest has that length (md5 16, sha1 20, sha256 32, sha512 64), so it never matches"));
+    }
+    None
 }
 
 fn hint_for(code: &str, text: &str, version: &PostfixVersion, value: &str) -> String {
@@ -269,7 +291,7 @@ mod tests {
 
     #[test]
     fn one_of_each_mistake() {
-        let table = "example.com secure servername=hostname\nexample.com verify\nexample.net. secure\n.example.org secure\nexample.info encrypt protocols=!SSLv2,!SSLv3\nexample.edu secure match=*.example.edu\n";
+        let table = "example.com secure servername=hostname\nexample.com verify\nexample.net. secure\n.example.org secure\nexample.info encrypt protocols=!SSLv2,!SSLv3\nexample.edu secure match=*.example.edu\nexample.us fingerprint match=AA:BB|zz\n";
         let (summary, found) = run(table, "3.3.0", true);
         let codes: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();
         assert!(codes.contains(&"policy.invalid-attribute-name"), "{codes:?}");
@@ -278,7 +300,8 @@ mod tests {
         assert!(codes.contains(&"lint.dot-key-not-bare"));
         assert!(codes.contains(&"policy.malformed-attribute"));
         assert!(codes.contains(&"lint.unreachable-match"));
-        assert_eq!(summary.entries, 6);
+        assert_eq!(codes.iter().filter(|c| **c == "lint.fingerprint-length").count(), 2, "AA:BB and zz");
+        assert_eq!(summary.entries, 7);
         let servername = found.iter().find(|d| d.code == "policy.invalid-attribute-name").unwrap();
         assert_eq!(servername.position.map(|p| (p.line, p.column)), Some((1, 20)));
         assert!(servername.hint.as_deref().unwrap_or("").contains("3.4"));
@@ -286,7 +309,9 @@ mod tests {
 
     #[test]
     fn clean_table_has_no_findings() {
-        let (summary, found) = run("example.com secure match=.example.com\n", "3.7.11", false);
+        let sha256 = "3D:9F:1A:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC";
+        let table = format!("example.com secure match=.example.com\nexample.org fingerprint match={sha256}|{}\n", &sha256.replace(':', "")[..40]);
+        let (summary, found) = run(&table, "3.7.11", false);
         assert_eq!(summary.errors + summary.warnings, 0, "{found:?}");
     }
 }

@@ -28,7 +28,7 @@ pub fn run(a: &ExplainArgs, path: &str) -> Result<u8, Vec<String>> {
         if a.json {
             print_json(&serde_json::json!({ "reading": reading }))?;
         } else {
-            print!("{}", render_reading(&reading, &style));
+            crate::output::print(&render_reading(&reading, &style));
         }
         return Ok(exit_of_log(&reading));
     }
@@ -47,11 +47,11 @@ pub fn run(a: &ExplainArgs, path: &str) -> Result<u8, Vec<String>> {
     if a.json {
         print_json(&serde_json::json!({ "reading": reading, "scenario": scenario, "report": report, "cross_check": check }))?;
     } else {
-        print!("{}", render_reading(&reading, &style));
-        println!();
-        print!("{}", render::report::render(&report, &style));
-        println!();
-        print!("{}", render_cross_check(&check, &style));
+        crate::output::print(&render_reading(&reading, &style));
+        crate::output::println("");
+        crate::output::print(&render::report::render(&report, &style));
+        crate::output::println("");
+        crate::output::print(&render_cross_check(&check, &style));
     }
     Ok(if report.verdict.delivered { 0 } else { 1 })
 }
@@ -71,7 +71,7 @@ fn read_text(path: &str) -> Result<String, Vec<String>> {
 
 fn print_json(value: &serde_json::Value) -> Result<(), Vec<String>> {
     let text = serde_json::to_string_pretty(value).map_err(|e| vec![format!("cannot render JSON: {e}")])?;
-    println!("{text}");
+    crate::output::println(&text);
     Ok(())
 }
 

@@ -29,12 +29,17 @@ pub fn render(d: &Diagnostic, file: &str, line_text: Option<&str>, style: &Style
         out.push_str(&format!("{gutter} {} {prefix}{}\n", style.blue("|"), paint(style, &carets)));
     }
     if let Some(w) = d.params.get("postfix_warning") {
-        // The engine writes "FILE" where Postfix names the table file.
-        let w = w.strip_prefix("FILE").map_or_else(|| w.clone(), |rest| format!("{file}{rest}"));
+        let w = postfix_text(w, file);
         out.push_str(&format!("  {} postfix logs: warning: {w}\n", style.blue("=")));
     }
     if let Some(h) = &d.hint {
         out.push_str(&format!("  {} help: {h}\n", style.blue("=")));
     }
     out
+}
+
+/// A Postfix message from the engine with its `FILE` placeholder (where Postfix names the
+/// table file) replaced by `file`.
+pub fn postfix_text(text: &str, file: &str) -> String {
+    text.strip_prefix("FILE").map_or_else(|| text.to_string(), |rest| format!("{file}{rest}"))
 }
