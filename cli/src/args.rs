@@ -86,8 +86,8 @@ pub struct ExplainArgs {
     /// `usage selector mtype hex` lines.
     #[arg(long, value_name = "FILE")]
     pub tlsa: Option<PathBuf>,
-    /// Whether the DNS answers were DNSSEC-validated (default: no, unless a pasted dig answer
-    /// has the `ad` flag).
+    /// Whether the DNS answers were DNSSEC-validated (default: yes, unless a pasted dig answer
+    /// lacks the `ad` flag).
     #[arg(long, value_name = "yes|no")]
     pub dnssec: Option<String>,
     /// A name whose answers were not DNSSEC-validated (e.g. an MX domain in an unsigned zone).
