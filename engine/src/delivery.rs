@@ -5,7 +5,7 @@
 use crate::cert::Certificate;
 use crate::config::Settings;
 use crate::dns::{AddressAnswer, Dns, MxAnswer};
-use crate::logs::{LogLevel, LogLine, Verbosity};
+use crate::logs::{LogLevel, LogLine, TlsLogMask, Verbosity};
 use crate::nexthop::{parse_destination, split_nexthops, Destination, Route};
 use crate::names::reference::{expand, ExpansionContext, ReferenceId};
 use crate::policy::effective::{effective_policy, AnchorFiles, EffectivePolicy, GlobalLevel, ServerContext, POLICY_TITLE};
@@ -214,6 +214,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
         log: Vec::new(),
     };
     let daemon = format!("{}/smtp", req.settings.get("daemon_directory").trim_end_matches('/'));
+    let log_mask = TlsLogMask::parse(req.settings.get("smtp_tls_loglevel"), req.version.knows_dane_log_keyword());
     let die = |d: &mut Delivery, fatal: String| {
         d.errors.push(format!("smtp: fatal: {fatal}"));
         d.log.push(LogLine::new("smtp", LogLevel::Fatal, Verbosity::Always, fatal));
@@ -351,6 +352,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
                 cipher_grade: &policy.cipher_grade,
                 external_failure: policy.sts.policy_failure.as_deref(),
                 dane: policy.dane.as_ref(),
+                log_mask,
             });
             relay = Some(conn.server_namaddr.clone());
             d.warnings.extend(conn.warnings.iter().cloned());

@@ -307,7 +307,7 @@ pub fn explain_without_fixes(scenario: &Scenario) -> Report {
                 deciding_step: Some(report.trace.len().saturating_sub(1)),
                 stage: if delivered { "none".into() } else { "name-match".into() },
             };
-            report.log = run.connection.as_ref().map(|c| c.log.clone()).unwrap_or_default();
+            report.log = run.log.clone();
             report.finger = Some(run);
         }
     }

@@ -5,12 +5,14 @@
 use crate::cert::fingerprint::DigestAlg;
 use crate::cert::Certificate;
 use crate::config::Settings;
+use crate::dane::legacy::LookupLine;
 use crate::dane::setup::{parse_rrset, DaneSetup};
 use crate::dns::{AddressAnswer, Dns, MxAnswer, TlsaAnswer};
+use crate::logs::{LogLevel, LogLine, TlsLogMask, Verbosity};
 use crate::names::reference::{expand, ExpansionContext, ReferenceId};
 use crate::nexthop::parse_destination;
 use crate::policy::level::SecurityLevel;
-use crate::tls::session::{connect, Connection, ConnectionRequest, ServerBehaviour, TrustWord};
+use crate::tls::session::{connect, Connection, ConnectionRequest, Handshake, ServerBehaviour, TrustWord};
 use crate::tls::verify::TrustBasis;
 use crate::version::{Era, PostfixVersion};
 use serde::{Deserialize, Serialize};
@@ -38,6 +40,9 @@ pub struct FingerRun {
     pub smtp_client_equivalent: String,
     /// The generic mapping, also at the DANE levels.
     pub generic_equivalent: String,
+    /// Everything posttls-finger prints, in order (with `-c`: no SMTP chat).
+    #[serde(default)]
+    pub log: Vec<LogLine>,
 }
 
 /// posttls-finger's `-d`: the digest option among `args`.
@@ -68,6 +73,71 @@ pub fn smtp_client_equivalent(level: &str, matches: &[String], trust: Option<Tru
     }
 }
 
+/// posttls-finger's `-L` (default `routine,certmatch`), as the TLS library parses it.
+fn log_mask_arg(version: &PostfixVersion, args: &[String]) -> TlsLogMask {
+    args.windows(2)
+        .rev()
+        .find(|w| w[0] == "-L")
+        .map(|w| TlsLogMask::parse(&w[1], version.knows_dane_log_keyword()))
+        .unwrap_or_else(TlsLogMask::finger_default)
+}
+
+/// posttls-finger's program name, as every line it prints starts.
+const PROGRAM: &str = "posttls-finger";
+
+impl FingerRun {
+    fn info(&mut self, verbosity: Verbosity, text: String) {
+        self.log.push(LogLine::new(PROGRAM, LogLevel::Info, verbosity, text));
+    }
+
+    fn warn(&mut self, text: String) {
+        self.log.push(LogLine::new(PROGRAM, LogLevel::Warning, Verbosity::Always, text.clone()));
+        self.warnings.push(format!("warning: {text}"));
+    }
+
+    fn fatal(&mut self, text: String) {
+        self.log.push(LogLine::new(PROGRAM, LogLevel::Fatal, Verbosity::Always, text.clone()));
+        self.errors.push(format!("fatal: {text}"));
+    }
+}
+
+/// `domain_addr()` / `host_addr()`: a non-ASCII name is looked up by its A-label form, and
+/// posttls-finger says so.
+fn asciify(out: &mut FingerRun, name: &str) {
+    if !name.is_ascii() {
+        if let Some(ascii) = crate::names::idna::to_ascii(name) {
+            out.info(Verbosity::Always, format!("{name} asciified to {ascii}"));
+        }
+    }
+}
+
+/// The addresses posttls-finger tries, in order: every address of every MX host (by
+/// preference), or of the host itself. `None` when the lookup failed.
+fn candidates(dest_host: &str, mx_lookup: bool, dns: &Dns, out: &mut FingerRun) -> Option<Vec<(String, String)>> {
+    let addresses_of = |host: &str| -> Vec<(String, String)> {
+        match dns.address_lookup(host) {
+            AddressAnswer::Addresses { addresses } => addresses.into_iter().map(|a| (host.to_string(), a)).collect(),
+            AddressAnswer::Unknown => vec![(host.to_string(), "?".into())],
+            AddressAnswer::NxDomain => Vec::new(),
+        }
+    };
+    asciify(out, dest_host);
+    let list: Vec<(String, String)> = if mx_lookup {
+        match dns.mx_lookup(dest_host) {
+            MxAnswer::Records { records, .. } => records.iter().flat_map(|r| addresses_of(&r.host)).collect(),
+            MxAnswer::NoRecords => {
+                // No MX: host_addr() on the domain itself (which asciifies it once more).
+                asciify(out, dest_host);
+                addresses_of(dest_host)
+            }
+            MxAnswer::NxDomain => Vec::new(),
+        }
+    } else {
+        addresses_of(dest_host)
+    };
+    (!list.is_empty()).then_some(list)
+}
+
 /// Runs posttls-finger.
 #[allow(clippy::too_many_arguments)]
 pub fn run(
@@ -91,6 +161,7 @@ pub fn run(
             DigestAlg::parse(settings.get("smtp_tls_fingerprint_digest")).unwrap_or(DigestAlg::Sha256)
         }
     });
+    let log_mask = log_mask_arg(version, args);
     let mut out = FingerRun {
         level,
         matches: match_args.to_vec(),
@@ -102,16 +173,31 @@ pub fn run(
         errors: Vec::new(),
         smtp_client_equivalent: String::new(),
         generic_equivalent: String::new(),
+        log: Vec::new(),
     };
+    // parse_options(): -M is checked as it is read, the level after all options.
+    if let Some(w) = args.windows(2).find(|w| w[0] == "-M") {
+        if !matches!(SecurityLevel::lookup(&w[1]), Some(SecurityLevel::May | SecurityLevel::Encrypt | SecurityLevel::Dane)) {
+            out.fatal(format!("bad '-M' option value: {}", w[1]));
+            conclude(&mut out, level_arg, match_args, None);
+            return out;
+        }
+    }
     let Some(level) = level else {
-        out.errors.push(format!("fatal: Invalid TLS level \"{level_arg}\""));
+        out.fatal(format!("Invalid TLS level \"{level_arg}\""));
         conclude(&mut out, level_arg, match_args, None);
         return out;
     };
+    // parse_match(): only the name-checking levels take match arguments.
+    let takes_matches = level.dane_based() || level.must_pkix() || level == SecurityLevel::Fingerprint;
+    if !takes_matches && !match_args.is_empty() {
+        out.warn(format!("TLS level '{}' does not implement certificate matching", level.name()));
+    }
+    // connect_remote() → parse_destination().
     let dest = match parse_destination(destination, settings.flag("smtputf8_enable")) {
         Ok(d) => d,
         Err(fatal) => {
-            out.errors.push(format!("fatal: {fatal}"));
+            out.fatal(fatal);
             conclude(&mut out, level_arg, match_args, None);
             return out;
         }
@@ -124,36 +210,34 @@ pub fn run(
             _ => Vec::new(),
         };
     }
-    let host = if dest.mx_lookup {
-        match dns.mx_lookup(&dest.host) {
-            MxAnswer::Records { records, .. } => records.first().map(|r| r.host.clone()),
-            MxAnswer::NoRecords => Some(dest.host.clone()),
-            MxAnswer::NxDomain => None,
-        }
-    } else {
-        Some(dest.host.clone())
-    };
-    let Some(host) = host else {
+    let Some(candidates) = candidates(&dest.host, dest.mx_lookup, dns, &mut out) else {
         conclude(&mut out, level_arg, match_args, None);
         return out;
-    };
-    let address = match dns.address_lookup(&host) {
-        AddressAnswer::Addresses { addresses } => addresses.first().cloned().unwrap_or_else(|| "?".into()),
-        AddressAnswer::Unknown => "?".into(),
-        AddressAnswer::NxDomain => {
-            conclude(&mut out, level_arg, match_args, None);
-            return out;
-        }
     };
     let openssl = version.era() != Era::Legacy;
     let mx_rrset = dest.mx_lookup && matches!(dns.mx_lookup(&dest.host), MxAnswer::Records { .. });
     let mx = mx_rrset.then(|| (dest.host.as_str(), dns.secure(&dest.host, "MX")));
-    let (level, dane) = match dane_host_level(version, level, args, destination, &host, dest.port_number(), mx, dns, &mut out) {
-        Some(decided) => decided,
-        None => {
-            conclude(&mut out, level_arg, match_args, None);
-            return out;
+    // The address loop: a TLSA lookup failure moves on to the next address.
+    let mut lookups: Vec<String> = Vec::new();
+    let mut chosen = None;
+    for (host, address) in candidates {
+        let first_lookup = !lookups.contains(&host);
+        match dane_host_level(version, level, args, log_mask, &host, dest.port_number(), mx, dns, first_lookup, &mut out) {
+            Some(decided) => {
+                chosen = Some((host, address, decided));
+                break;
+            }
+            None => {
+                let line = version.finger_failure_line(destination, &host, dest.port_number(), &format!("TLSA lookup error for {host}:{}", dest.port_number()));
+                out.info(Verbosity::Always, line.clone());
+                out.errors.push(line);
+                lookups.push(host);
+            }
         }
+    }
+    let Some((host, address, (level, dane))) = chosen else {
+        conclude(&mut out, level_arg, match_args, None);
+        return out;
     };
     let names: &[String] = match &dane {
         Some(setup) => &setup.match_names,
@@ -167,7 +251,7 @@ pub fn run(
     let fingerprints = (level == SecurityLevel::Fingerprint && !out.matches.is_empty()).then_some(out.matches.as_slice());
     let conn = connect(&ConnectionRequest {
         version,
-        program: "posttls-finger",
+        program: PROGRAM,
         level,
         host: &host,
         address: &address,
@@ -186,9 +270,15 @@ pub fn run(
         cipher_grade: "medium",
         external_failure: None,
         dane: dane.as_ref(),
+        log_mask,
     });
     out.warnings.extend(conn.warnings.iter().map(|w| format!("warning: {w}")));
     out.errors.extend(conn.errors.iter().cloned());
+    out.log.extend(conn.log.iter().cloned());
+    // starttls(), first pass: after the handshake (and its summary line) and the EHLO.
+    if conn.handshake == Handshake::Established && !conn.flags.present {
+        out.info(Verbosity::Always, "Server is anonymous".into());
+    }
     conclude(&mut out, level_arg, match_args, conn.trust);
     out.connection = Some(conn);
     out
@@ -211,17 +301,21 @@ fn dane_equivalent(level: &str, generic: String) -> String {
 }
 
 /// posttls-finger's `dane_host_level()`: the level for this host, and the DANE set-up when
-/// TLSA records apply. `None` when the TLSA lookup failed (no connection is made).
+/// TLSA records apply, with the lines it logs. `None` when the TLSA lookup failed (the
+/// caller logs "Failed to establish session" and tries the next address).
+/// `first_lookup`: the TLSA RRset of this host was not looked up before (a failed lookup is
+/// cached expired, so the first call looks it up twice and warns twice, later calls once).
 #[allow(clippy::too_many_arguments)]
 fn dane_host_level(
     version: &PostfixVersion,
     level: SecurityLevel,
     args: &[String],
-    destination: &str,
+    log_mask: TlsLogMask,
     host: &str,
     port: u16,
     mx: Option<(&str, bool)>,
     dns: &Dns,
+    first_lookup: bool,
     out: &mut FingerRun,
 ) -> Option<(SecurityLevel, Option<DaneSetup>)> {
     if !level.dane_based() {
@@ -230,40 +324,63 @@ fn dane_host_level(
     let mx_policy = args.windows(2).find(|w| w[0] == "-M").and_then(|w| SecurityLevel::lookup(&w[1])).unwrap_or(SecurityLevel::Dane);
     let mx_insecure = mx.is_some_and(|(_, secure)| !secure);
     if mx_insecure && mx_policy <= SecurityLevel::May {
+        out.info(Verbosity::Always, "MX RRset is insecure: try to encrypt".into());
         return Some((SecurityLevel::May, None));
     }
     let answer = if dns.secure(host, "A") { dns.tlsa_lookup(host, port) } else { TlsaAnswer::NotFound };
     let owner = format!("_{port}._tcp.{host}");
+    // "no TLSA records found" is logged only with -v or at dane-only.
+    let resorting = |out: &mut FingerRun, usable: &str| {
+        if level == SecurityLevel::DaneOnly {
+            out.info(Verbosity::Always, format!("no {usable}TLSA records found, resorting to \"secure\""));
+        }
+        Some((SecurityLevel::Secure, None))
+    };
     let records = match answer {
         TlsaAnswer::Error => {
             let problem = format!("DANE TLSA lookup problem: Host or domain name not found. Name service error for name={owner} type=TLSA: Host not found, try again");
-            out.warnings.push(format!("warning: {problem}"));
-            out.warnings.push(format!("warning: {problem}"));
-            out.errors.push(version.finger_failure_line(destination, host, port, &format!("TLSA lookup error for {host}:{port}")));
+            for _ in 0..if first_lookup { 2 } else { 1 } {
+                out.warn(problem.clone());
+            }
             return None;
         }
-        TlsaAnswer::NotFound => return Some((SecurityLevel::Secure, None)),
+        TlsaAnswer::NotFound => return resorting(out, ""),
         TlsaAnswer::Records { records } => records,
     };
     let legacy_era = version.era() == Era::Legacy;
     let (kept, legacy) = if legacy_era {
         let parsed = crate::dane::legacy::parse_rrset(&owner, &records);
-        out.warnings.extend(parsed.warnings.iter().map(|w| format!("warning: {w}")));
+        // tls_dane_verbose(): posttls-finger ≤3.5 logs each record it uses with certmatch
+        // or verbose TLS logging.
+        let verbose = log_mask.any(TlsLogMask::CERTMATCH | TlsLogMask::VERBOSE);
+        for line in &parsed.lookup_lines {
+            match line {
+                LookupLine::Warning(w) => out.warn(w.clone()),
+                LookupLine::Using(u) if verbose => out.info(Verbosity::Certmatch, u.clone()),
+                LookupLine::Using(_) => {}
+            }
+        }
         (Vec::new(), Some(parsed))
     } else {
         let (kept, warnings) = parse_rrset(&owner, &records);
-        out.warnings.extend(warnings.into_iter().map(|w| format!("warning: {w}")));
+        for w in warnings {
+            out.warn(w);
+        }
         (kept, None)
     };
     if legacy.as_ref().map(|l| l.is_empty()).unwrap_or(kept.is_empty()) {
-        return Some((SecurityLevel::Secure, None));
+        return resorting(out, "usable ");
     }
     if mx_insecure && mx_policy == SecurityLevel::Encrypt {
+        out.info(Verbosity::Always, "TLSA RRs found, MX RRset insecure: just encrypt".into());
         return Some((SecurityLevel::Encrypt, None));
     }
     let mut match_names = vec![host.to_string()];
     if let Some((qname, _)) = mx {
         match_names.push(qname.to_string());
+    }
+    if mx_insecure {
+        out.info(Verbosity::Always, "MX RRset insecure: log verified as trusted".into());
     }
     let effective = if mx_insecure { SecurityLevel::HalfDane } else { level };
     let setup = DaneSetup {
@@ -278,4 +395,86 @@ fn dane_host_level(
         legacy,
     };
     Some((effective, Some(setup)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dns::{DnssecStatus, MxEntry};
+    use crate::input::maincf::parse_main_cf;
+    use std::collections::BTreeMap;
+
+    fn finger(version: &str, destination: &str, level: &str, matches: &[&str], args: &[&str], dns: &Dns) -> FingerRun {
+        let version = PostfixVersion::parse(version).unwrap();
+        let settings = Settings::resolve(&parse_main_cf(""), &BTreeMap::new(), &version);
+        let matches: Vec<String> = matches.iter().map(|s| s.to_string()).collect();
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        run(&version, &settings, destination, level, &matches, &args, dns, &TrustBasis::AssumeTrusted, &|_, _| Vec::new(), &|_| ServerBehaviour::default(), None)
+    }
+
+    fn lines(run: &FingerRun) -> Vec<String> {
+        run.log.iter().map(LogLine::render).collect()
+    }
+
+    fn two_mx() -> Dns {
+        let mut dns = Dns { complete: true, default_secure: true, ..Dns::default() };
+        dns.mx.insert("example.com".into(), vec![MxEntry { pref: 10, host: "a.mx.example.com".into() }, MxEntry { pref: 20, host: "b.mx.example.com".into() }]);
+        dns.addresses.insert("a.mx.example.com".into(), vec!["192.0.2.1".into()]);
+        dns.addresses.insert("b.mx.example.com".into(), vec!["192.0.2.2".into()]);
+        dns
+    }
+
+    #[test]
+    fn a_failed_tlsa_lookup_moves_on_to_the_next_mx_host() {
+        let mut dns = two_mx();
+        dns.set_dnssec("_25._tcp.a.mx.example.com", "TLSA", DnssecStatus { ad: false, rcode: "SERVFAIL".into() });
+        let run = finger("3.7.11", "example.com", "dane", &[], &[], &dns);
+        let log = lines(&run);
+        assert!(log.len() > 3, "{log:#?}");
+        assert!(log[0].starts_with("posttls-finger: warning: DANE TLSA lookup problem: ") && log[0] == log[1]);
+        assert_eq!(log[2], "posttls-finger: Failed to establish session to example.com via a.mx.example.com: TLSA lookup error for a.mx.example.com:25");
+        let conn = run.connection.expect("the second MX host is tried");
+        assert_eq!(conn.host, "b.mx.example.com");
+        // No TLSA records there: the level falls back to secure (silently, at dane).
+        assert_eq!(conn.level, SecurityLevel::Secure);
+    }
+
+    #[test]
+    fn resorting_to_secure_is_said_at_dane_only() {
+        let dns = two_mx();
+        let quiet = finger("3.11.6", "example.com", "dane", &[], &[], &dns);
+        assert!(!lines(&quiet).iter().any(|l| l.contains("resorting")));
+        let said = finger("3.11.6", "example.com", "dane-only", &[], &[], &dns);
+        assert_eq!(lines(&said)[0], "posttls-finger: no TLSA records found, resorting to \"secure\"");
+    }
+
+    #[test]
+    fn option_errors_are_fatal_in_option_order() {
+        let dns = two_mx();
+        let bad_m = finger("3.7.11", "example.com", "bogus", &[], &["-M", "secure"], &dns);
+        assert_eq!(lines(&bad_m), vec!["posttls-finger: fatal: bad '-M' option value: secure"]);
+        let bad_level = finger("3.7.11", "example.com", "bogus", &[], &[], &dns);
+        assert_eq!(lines(&bad_level), vec!["posttls-finger: fatal: Invalid TLS level \"bogus\""]);
+        assert_eq!(bad_level.errors, vec!["fatal: Invalid TLS level \"bogus\"".to_string()]);
+    }
+
+    #[test]
+    fn match_arguments_at_may_are_ignored_with_a_warning() {
+        let run = finger("3.7.11", "example.com", "may", &["hostname"], &[], &two_mx());
+        assert_eq!(lines(&run)[0], "posttls-finger: warning: TLS level 'may' does not implement certificate matching");
+        assert_eq!(run.warnings[0], "warning: TLS level 'may' does not implement certificate matching");
+    }
+
+    #[test]
+    fn legacy_dane_records_are_listed_only_with_certmatch_or_verbose_logging() {
+        let mut dns = two_mx();
+        dns.tlsa.insert("_25._tcp.a.mx.example.com".into(), vec![format!("3 1 1 {}", "ab".repeat(32)), format!("1 1 1 {}", "cd".repeat(32))]);
+        let default = lines(&finger("3.5.27", "example.com", "dane", &[], &[], &dns));
+        // Sorted by usage: the PKIX-EE record's warning comes first.
+        assert_eq!(default[0], "posttls-finger: warning: unsupported certificate usage 1 in RR: _25._tcp.a.mx.example.com IN TLSA 1 ...");
+        assert!(default[1].starts_with("posttls-finger: using DANE RR: _25._tcp.a.mx.example.com IN TLSA 3 1 1 AB:AB:"));
+        let routine = lines(&finger("3.5.27", "example.com", "dane", &[], &["-L", "routine"], &dns));
+        assert!(!routine.iter().any(|l| l.contains("using DANE RR")));
+        assert!(routine[0].contains("unsupported certificate usage 1"));
+    }
 }

@@ -161,6 +161,11 @@ impl PostfixVersion {
         self.at_least(3, 6, 0)
     }
 
+    /// `smtp_tls_loglevel` knows the `dane` keyword (3.6).
+    pub fn knows_dane_log_keyword(&self) -> bool {
+        self.at_least(3, 6, 0)
+    }
+
     /// `compatibility_level` takes dotted values like 3.6 (3.6); before that only integers.
     pub fn has_dotted_compatibility_levels(&self) -> bool {
         self.at_least(3, 6, 0)

@@ -34,6 +34,21 @@ pub struct LegacyDane {
     pub ta_certs: Vec<Vec<u8>>,
     /// Warnings logged at lookup time.
     pub warnings: Vec<String>,
+    /// Everything the lookup logs, in order: the warnings above interleaved with one
+    /// `using DANE RR: …` line per record kept (logged only when DANE lookups are verbose:
+    /// posttls-finger with certmatch or verbose TLS logging, smtp(8) with `-v`).
+    #[serde(default)]
+    pub lookup_lines: Vec<LookupLine>,
+}
+
+/// One line `process_rrs()` logs while it filters the RRset.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "text", rename_all = "snake_case")]
+pub enum LookupLine {
+    /// `warning: …` (always logged).
+    Warning(String),
+    /// `using DANE RR: OWNER IN TLSA U S M DIGEST` (verbose DANE logging only).
+    Using(String),
 }
 
 impl LegacyDane {
@@ -71,6 +86,10 @@ pub fn parse_rrset(owner: &str, rrset: &[String]) -> LegacyDane {
         (a.usage, a.selector, mtype_pref(a.mtype), a.data.len(), &a.data).cmp(&(b.usage, b.selector, mtype_pref(b.mtype), b.data.len(), &b.data))
     });
     let mut out = LegacyDane::default();
+    let warn = |out: &mut LegacyDane, text: String| {
+        out.lookup_lines.push(LookupLine::Warning(text.clone()));
+        out.warnings.push(text);
+    };
     let mut agility: Option<(u8, u8, u8)> = None;
     for r in &records {
         if r.mtype != 0 {
@@ -83,11 +102,11 @@ pub fn parse_rrset(owner: &str, rrset: &[String]) -> LegacyDane {
         }
         let (u, s, m) = (r.usage, r.selector, r.mtype);
         if u != 2 && u != 3 {
-            out.warnings.push(format!("unsupported certificate usage {u} in RR: {owner} IN TLSA {u} ..."));
+            warn(&mut out, format!("unsupported certificate usage {u} in RR: {owner} IN TLSA {u} ..."));
             continue;
         }
         if s > 1 {
-            out.warnings.push(format!("unsupported selector {s} in RR: {owner} IN TLSA {u} {s} ..."));
+            warn(&mut out, format!("unsupported selector {s} in RR: {owner} IN TLSA {u} {s} ..."));
             continue;
         }
         let alg = match m {
@@ -95,7 +114,7 @@ pub fn parse_rrset(owner: &str, rrset: &[String]) -> LegacyDane {
             1 => DigestAlg::Sha256,
             2 => DigestAlg::Sha512,
             _ => {
-                out.warnings.push(format!("unsupported matching type {m} in RR: {owner} IN TLSA {u} {s} {m} ..."));
+                warn(&mut out, format!("unsupported matching type {m} in RR: {owner} IN TLSA {u} {s} {m} ..."));
                 continue;
             }
         };
@@ -103,21 +122,26 @@ pub fn parse_rrset(owner: &str, rrset: &[String]) -> LegacyDane {
             let valid = if s == 0 { Certificate::from_der(&r.data).is_ok() } else { !r.data.is_empty() };
             if !valid {
                 let what = if s == 0 { "certificate" } else { "public key" };
-                out.warnings.push(format!("malformed {what} in RR: {owner} IN TLSA {u} {s} {m} ..."));
+                warn(&mut out, format!("malformed {what} in RR: {owner} IN TLSA {u} {s} {m} ..."));
                 continue;
             }
             if u == 2 && s == 0 {
                 out.ta_certs.push(r.data.clone());
             }
-            colon_hex(&digest(alg, &r.data))
+            let whole = colon_hex(&digest(alg, &r.data));
+            let what = if s == 0 { "certificate" } else { "public key" };
+            out.lookup_lines.push(LookupLine::Using(format!("using DANE RR: {owner} IN TLSA {u} {s} {m} <{what}>; {} digest {whole}", alg.name())));
+            whole
         } else {
             let want = digest(alg, b"").len();
             if r.data.len() != want {
-                out.warnings.push(format!("malformed {} digest, length {}, in RR: {owner} IN TLSA {u} {s} {m} ...", alg.name(), r.data.len()));
+                warn(&mut out, format!("malformed {} digest, length {}, in RR: {owner} IN TLSA {u} {s} {m} ...", alg.name(), r.data.len()));
                 continue;
             }
             agility = Some((u, s, m));
-            colon_hex(&r.data)
+            let value = colon_hex(&r.data);
+            out.lookup_lines.push(LookupLine::Using(format!("using DANE RR: {owner} IN TLSA {u} {s} {m} {value}")));
+            value
         };
         out.digests.push(LegacyDigest { usage: u, selector: s, alg, digest: value });
     }

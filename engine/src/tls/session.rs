@@ -5,7 +5,7 @@ use super::verify::{self, Event, ForcedFailure, TrustBasis, Verification};
 use crate::cert::chain::X509Error;
 use crate::cert::fingerprint::DigestAlg;
 use crate::cert::Certificate;
-use crate::logs::{LogLevel, LogLine, Verbosity};
+use crate::logs::{LogLevel, LogLine, TlsLogMask, Verbosity};
 use crate::names::legacy::CertMatchLine;
 use crate::names::reference::ReferenceId;
 use crate::policy::level::SecurityLevel;
@@ -188,6 +188,9 @@ pub struct ConnectionRequest<'a> {
     pub external_failure: Option<&'a str>,
     /// DANE set-up (dane, dane-only, halfdane).
     pub dane: Option<&'a crate::dane::setup::DaneSetup>,
+    /// The TLS log mask (`smtp_tls_loglevel`, posttls-finger's `-L`): which lines are logged
+    /// and, ≤3.5, how far the name check runs.
+    pub log_mask: TlsLogMask,
 }
 
 /// The `NAMADDR: ` error text of a kept verification error (`tls_log_verify_error()`).
@@ -354,9 +357,6 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
             },
         ));
     }
-    if !c.flags.present && level.must_match() {
-        c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, "Server is anonymous"));
-    }
     let must_trust_reason = req.version.has_not_trusted_reason() && level.must_trust() && !c.flags.trusted;
     if must_trust_reason {
         c.outcome = ConnectionOutcome::Fail { dsn: "4.7.5".into(), reason: "Server certificate not trusted".into() };
@@ -497,7 +497,8 @@ fn peer_cert_line(c: &Connection, req: &ConnectionRequest<'_>, leaf: &Certificat
     let cert_fp = leaf.fingerprints.cert.get(req.log_digest).to_string();
     let pkey_fp = leaf.fingerprints.pkey.get(req.log_digest).to_string();
     if req.version.logs_issuer_and_cert_fingerprint() {
-        format!("{}: subject_CN={subject_cn}, issuer={issuer}, cert fingerprint={cert_fp}, pkey fingerprint={pkey_fp}", c.server_namaddr)
+        // 3.9 moved the line to the TLS library, which names the peer in lower case.
+        format!("{}: subject_CN={subject_cn}, issuer={issuer}, cert fingerprint={cert_fp}, pkey fingerprint={pkey_fp}", c.namaddr)
     } else {
         format!("{}: subject_CN={subject_cn}, issuer_CN={issuer}, fingerprint={cert_fp}, pkey_fingerprint={pkey_fp}", c.server_namaddr)
     }
