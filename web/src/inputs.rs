@@ -1,7 +1,7 @@
 //! What the page edits: the text inputs of a [`Scenario`], and the rest of the scenario carried
 //! through untouched.
 //!
-//! The page keeps `Inputs` (plain data, sent to the worker as bincode) instead of the engine's
+//! The page keeps `Inputs` (plain data, sent to the worker with `crate::wire`) instead of the engine's
 //! `Scenario`, whose `probe` and `dns` fields need a self-describing format. The fields the page
 //! has no pane for (trust-anchor files, server behaviour, posttls-finger, structured DNS, the
 //! server reply, the policy file name) travel in `rest` as JSON the page never reads; only the
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The scenario as the page edits it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Inputs {
     /// Postfix version.
     pub postfix_version: String,
@@ -152,12 +152,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scenarios_round_trip_through_inputs_and_bincode() {
+    fn scenarios_round_trip_through_inputs_and_bytes() {
         let mut s: Scenario = serde_json::from_str(crate::examples::json("fastmail").unwrap()).unwrap();
         let inputs = Inputs::from_scenario(&s);
         assert!(inputs.rest.is_empty(), "defaults travel as nothing");
-        let bytes = bincode::serialize(&inputs).unwrap();
-        let back: Inputs = bincode::deserialize(&bytes).unwrap();
+        let back: Inputs = crate::wire::decode(&crate::wire::encode(&inputs)).unwrap();
         assert_eq!(back.to_scenario(), s);
 
         s.probe = Probe::Finger { level: "secure".into(), matches: vec!["nexthop".into()], args: vec![] };
@@ -165,7 +164,7 @@ mod tests {
         s.server_reply = "250 2.0.0 Ok".into();
         let inputs = Inputs::from_scenario(&s);
         assert!(!inputs.rest.is_empty());
-        let back: Inputs = bincode::deserialize(&bincode::serialize(&inputs).unwrap()).unwrap();
+        let back: Inputs = crate::wire::decode(&crate::wire::encode(&inputs)).unwrap();
         assert_eq!(back.to_scenario(), s);
     }
 

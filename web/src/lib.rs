@@ -17,3 +17,4 @@ pub mod examples;
 pub mod inputs;
 pub mod protocol;
 pub mod view;
+pub mod wire;

@@ -1,12 +1,12 @@
-//! What the page and the engine worker say to each other: bincode messages in a `Uint8Array`
-//! (its buffer is transferred, not copied). Every request carries an id; the answer repeats it.
+//! What the page and the engine worker say to each other, as bytes (`crate::wire`) in a
+//! `Uint8Array` whose buffer is transferred, not copied. Every request carries an id; the answer
+//! repeats it.
 
 use crate::inputs::Inputs;
 use crate::view::ReportView;
-use serde::{Deserialize, Serialize};
 
 /// Page → worker.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Request {
     /// Explain the inputs (`id`: their revision).
     Explain {
@@ -46,7 +46,7 @@ pub enum Request {
 }
 
 /// Where loaded inputs came from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Loaded {
     /// A gallery example (file stem).
     Example(String),
@@ -55,7 +55,7 @@ pub enum Loaded {
 }
 
 /// Worker → page.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Response {
     /// The worker is listening.
     Ready,
@@ -108,14 +108,4 @@ pub enum Response {
         /// English text.
         message: String,
     },
-}
-
-/// Encodes a message.
-pub fn encode<T: Serialize>(message: &T) -> Vec<u8> {
-    bincode::serialize(message).unwrap_or_default()
-}
-
-/// Decodes a message.
-pub fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Option<T> {
-    bincode::deserialize(bytes).ok()
 }

@@ -1,10 +1,10 @@
 //! The report as the page receives it: a projection of the engine's [`Report`] onto exactly the
-//! data the page shows, made in the worker and sent as bincode.
+//! data the page shows, made in the worker.
 //!
 //! Nothing here decides anything: every field is copied from the report. The projection exists
 //! for size and speed — the page's WebAssembly never carries the engine's deserializers (the
 //! report's internally tagged enums need a self-describing format whose code would be most of
-//! the page), and a few kilobytes of bincode cross from the worker instead of a deep object.
+//! the page), and a few kilobytes cross from the worker (`crate::wire`) instead of a deep object.
 //! Engine types that are plain data (rules, events, comparisons, diagnostics, fixes, log lines)
 //! are reused as they are.
 
@@ -25,10 +25,9 @@ use peername_engine::tls::verify::{ChainStep, Event, Verification};
 use peername_engine::trace::{Mark, RuleRef, Step, StepDetail};
 use peername_engine::version::Era;
 use peername_engine::Report;
-use serde::{Deserialize, Serialize};
 
 /// The report, as shown.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReportView {
     /// Postfix version evaluated.
     pub postfix_version: String,
@@ -59,7 +58,7 @@ pub struct ReportView {
 }
 
 /// One connection's logged word and failure line.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConnectionWord {
     /// Server host.
     pub host: String,
@@ -70,7 +69,7 @@ pub struct ConnectionWord {
 }
 
 /// One step.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StepView {
     /// 1-based number.
     pub number: usize,
@@ -87,7 +86,7 @@ pub struct StepView {
 }
 
 /// How the next-hop was chosen.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RouteSourceView {
     /// The recipient domain.
     RecipientDomain,
@@ -100,7 +99,7 @@ pub enum RouteSourceView {
 }
 
 /// Where a level came from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LevelSourceView {
     /// Policy entry: key, line.
     PolicyEntry(String, usize),
@@ -111,7 +110,7 @@ pub enum LevelSourceView {
 }
 
 /// Where a match list came from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MatchSourceView {
     /// The entry's match attribute.
     PolicyAttribute,
@@ -128,7 +127,7 @@ pub enum MatchSourceView {
 }
 
 /// One key tried.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProbeView {
     /// The key.
     pub key: String,
@@ -139,7 +138,7 @@ pub struct ProbeView {
 }
 
 /// The MX answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MxView {
     /// Records (and whether they were pasted without owner).
     Records(Vec<MxEntry>, bool),
@@ -150,7 +149,7 @@ pub enum MxView {
 }
 
 /// What a reference became.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RefKindView {
     /// DNS name.
     Dns,
@@ -161,7 +160,7 @@ pub enum RefKindView {
 }
 
 /// A reference identifier.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefView {
     /// The element as written.
     pub element: String,
@@ -176,7 +175,7 @@ pub struct RefView {
 }
 
 /// Why a server was skipped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SkipView {
     /// Invalid policy.
     InvalidPolicy,
@@ -187,7 +186,7 @@ pub enum SkipView {
 }
 
 /// The TLS part of a connection.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HandshakeView {
     /// Not attempted.
     NotAttempted,
@@ -200,7 +199,7 @@ pub enum HandshakeView {
 }
 
 /// What the client does next.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NextView {
     /// Delivers (over TLS or not).
     Deliver(bool),
@@ -209,7 +208,7 @@ pub enum NextView {
 }
 
 /// Verification of one connection.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerificationView {
     /// The chain, leaf first.
     pub chain: Vec<ChainStep>,
@@ -228,7 +227,7 @@ pub struct VerificationView {
 }
 
 /// One connection.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConnectionView {
     /// TLS.
     pub handshake: HandshakeView,
@@ -253,7 +252,7 @@ pub struct ConnectionView {
 }
 
 /// A step's data.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DetailView {
     /// Version and era.
     Version(String, Era),
@@ -324,7 +323,7 @@ pub enum DetailView {
 }
 
 /// One server attempt.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerView {
     /// Host.
     pub host: String,
@@ -537,16 +536,6 @@ mod tests {
     }
 
     #[test]
-    fn every_example_round_trips_through_bincode() {
-        for id in crate::examples::IDS {
-            let view = ReportView::of(&example(id));
-            let bytes = bincode::serialize(&view).unwrap();
-            let back: ReportView = bincode::deserialize(&bytes).unwrap();
-            assert_eq!(back, view, "{id}");
-        }
-    }
-
-    #[test]
     fn the_fastmail_view_keeps_what_the_page_shows() {
         let r = example("fastmail");
         let v = ReportView::of(&r);
@@ -559,7 +548,7 @@ mod tests {
         assert_eq!(verification.names.as_ref().unwrap().comparisons.len(), 8);
         assert_eq!(verification.reported.as_ref().map(|e| e.error), Some(X509Error::HostnameMismatch));
         assert_eq!(server.references.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["fastmail.fm", ".fastmail.fm"]);
-        let bytes = bincode::serialize(&v).unwrap();
+        let bytes = crate::wire::encode(&v);
         assert!(bytes.len() < 20_000, "the view is small: {} bytes", bytes.len());
     }
 }

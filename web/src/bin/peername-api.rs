@@ -14,7 +14,8 @@ mod api {
     use peername_engine::scenario::Scenario;
     use peername_web::examples;
     use peername_web::inputs::Inputs;
-    use peername_web::protocol::{decode, encode, Loaded, Request, Response};
+    use peername_web::protocol::{Loaded, Request, Response};
+    use peername_web::wire::{decode, encode};
     use peername_web::view::ReportView;
     use serde::Serialize;
     use wasm_bindgen::prelude::*;

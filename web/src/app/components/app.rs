@@ -9,7 +9,7 @@ use super::log_lines::LogLines;
 use super::notices::Notices;
 use super::verdict::VerdictBanner;
 use super::walk::Walk;
-use super::Ctx;
+use super::{class_list, Ctx};
 use crate::app::hooks::{read_fragment_on_load, use_document_lang, use_engine, use_explain_on_change, use_render_timing};
 use crate::app::i18n::{t, Lang};
 use crate::app::js;
@@ -76,7 +76,7 @@ pub fn app() -> Html {
             None => html! { <p class="working" role="status">{ t(lang, "walk.working") }</p> },
         }
     };
-    let page_class = classes!("page", state.embed.then_some("embed"));
+    let page_class = class_list(&["page", if state.embed { "embed" } else { "" }]);
     html! {
         <ContextProvider<Ctx> context={ctx}>
             <div class={page_class} onfocusin={warm_up.reform(|e: FocusEvent| e.into())} onpointerover={warm_up.reform(|e: PointerEvent| e.into())}>

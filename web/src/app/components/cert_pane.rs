@@ -5,7 +5,7 @@
 use super::certificates::CertificateList;
 use super::diagnostics::{DiagItem, Diagnostics};
 use super::text_pane::{set_value_of, value_of, DEBOUNCE_MS};
-use super::use_ctx;
+use super::{class_list, use_ctx};
 use crate::app::hooks::{use_debounce, EngineHandle};
 use crate::app::i18n::{t, tf};
 use crate::app::shared::Shared;
@@ -138,7 +138,7 @@ pub fn cert_pane(props: &CertPaneProps) -> Html {
     let host_key = props.host.trim().to_lowercase();
     let read: Vec<_> = props.report.as_ref().map(|r| r.certificates.iter().filter(|c| c.host == host_key).cloned().collect()).unwrap_or_default();
     html! {
-        <div class={classes!("pane", "cert-pane", dragging.then_some("dragging"))} data-pane="certificate"
+        <div class={class_list(&["pane", "cert-pane", if *dragging { "dragging" } else { "" }])} data-pane="certificate"
             ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
             <div class="pane-head">
                 <label for={id.clone()} class="pane-label">{ tf(lang, "pane.certificates.n", &[("n", &n)]) }</label>

@@ -1,7 +1,7 @@
 //! The chain OpenSSL built, where each link came from, every error its verify callback saw
 //! (in order), and the one Postfix kept and logs.
 
-use super::{use_ctx, StepRef};
+use super::{class_list, use_ctx, StepRef};
 use crate::app::i18n::{t, tf};
 use crate::app::text::{origin, phase, x509_literal, x509_meaning};
 use yew::prelude::*;
@@ -42,7 +42,7 @@ pub fn chain(props: &ChainProps) -> Html {
                     }) }
                 </ol>
             }
-            <p class={classes!("anchor", anchor_class)}><span class="mark-icon" aria-hidden="true">{ anchor_icon }</span>{ anchor_words }</p>
+            <p class={class_list(&["anchor", anchor_class])}><span class="mark-icon" aria-hidden="true">{ anchor_icon }</span>{ anchor_words }</p>
             if v.events.is_empty() {
                 <p class="pass"><span class="mark-icon" aria-hidden="true">{ "✓" }</span>{ t(lang, "chain.no-errors") }</p>
             } else {
@@ -50,7 +50,7 @@ pub fn chain(props: &ChainProps) -> Html {
                     { for v.events.iter().map(|e| {
                         let kept = v.reported.as_ref() == Some(e);
                         html! {
-                            <li class={classes!("event", kept.then_some("kept"))}>
+                            <li class={class_list(&["event", if kept { "kept" } else { "" }])}>
                                 <span class="depth">{ tf(lang, "chain.depth", &[("n", &e.depth.to_string())]) }</span>
                                 <code>{ x509_literal(e.error) }</code>
                                 <span class="badge">{ phase(lang, e.phase) }</span>

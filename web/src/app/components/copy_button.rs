@@ -1,7 +1,7 @@
 //! A copy button: the clipboard when the browser allows it, otherwise the text is selected so
 //! Ctrl+C / ⌘C copies it.
 
-use super::use_ctx;
+use super::{class_list, use_ctx};
 use crate::app::i18n::t;
 use crate::app::js;
 use yew::prelude::*;
@@ -58,7 +58,7 @@ pub fn copy_button(props: &CopyButtonProps) -> Html {
         Copied::Selected => (t(lang, "copy.selected"), "done"),
     };
     html! {
-        <button type="button" class={classes!("button", "button-small", class)} {onclick} aria-label={props.label.clone()}>
+        <button type="button" class={class_list(&["button", "button-small", class])} {onclick} aria-label={props.label.clone()}>
             { word }
         </button>
     }

@@ -1,7 +1,7 @@
 //! The engine's findings about one input, under that input: `line:column`, the message, the
 //! line with a caret under the exact span, and the hint.
 
-use super::use_ctx;
+use super::{class_list, use_ctx};
 use crate::app::diagview::view;
 use crate::app::i18n::{t, tf};
 use crate::app::text::severity;
@@ -58,7 +58,7 @@ pub fn diagnostics(props: &DiagnosticsProps) -> Html {
                 let v = view(lang, &item.diagnostic, item.snippet.as_ref());
                 let at = v.position.map(|(l, c)| tf(lang, "diag.position", &[("line", &l.to_string()), ("column", &c.to_string())]));
                 html! {
-                    <li class={classes!("diagnostic", class(v.severity))} data-code={v.code.clone()}>
+                    <li class={class_list(&["diagnostic", class(v.severity)])} data-code={v.code.clone()}>
                         <p class="diagnostic-head">
                             <span class="mark-icon" aria-hidden="true">{ icon(v.severity) }</span>
                             <span class="mark-word">{ severity(lang, v.severity) }</span>

@@ -31,19 +31,36 @@ pub fn diagnostics_for(state: &AppState, source: Source) -> Vec<DiagItem> {
         .collect()
 }
 
+/// One text pane: field, the source its diagnostics have, label and hint keys, rows, monospace.
+type PaneDef = (Field, Option<Source>, &'static str, &'static str, u32, bool);
+
+const DESTINATION: PaneDef = (Field::Destination, Some(Source::Destination), "pane.destination", "pane.destination.hint", 1, false);
+const MAIN: [PaneDef; 3] = [
+    (Field::PolicyTable, Some(Source::PolicyTable), "pane.policy", "pane.policy.hint", 6, true),
+    (Field::MainCf, Some(Source::MainCf), "pane.main-cf", "pane.main-cf.hint", 6, true),
+    (Field::Mx, Some(Source::Mx), "pane.mx", "pane.mx.hint", 3, true),
+];
+const TLSA: PaneDef = (Field::Tlsa, Some(Source::Tlsa), "pane.tlsa", "pane.tlsa.hint", 3, true);
+const INSECURE: PaneDef = (Field::InsecureNames, None, "pane.insecure-names", "pane.insecure-names.hint", 2, true);
+const MORE: [PaneDef; 2] = [
+    (Field::TransportTable, Some(Source::TransportTable), "pane.transport", "pane.transport.hint", 3, true),
+    (Field::Addresses, Some(Source::Addresses), "pane.addresses", "pane.addresses.hint", 3, true),
+];
+
+fn pane(state: &AppState, &(field, source, label, hint, rows, mono): &PaneDef) -> Html {
+    html! {
+        <TextPane field={field} label={label} hint={hint} rows={rows} mono={mono}
+            generation={state.generation(field)} text={AttrValue::from(field.text(&state.scenario))}
+            diagnostics={source.map(|s| diagnostics_for(state, s)).unwrap_or_default()} />
+    }
+}
+
 /// The inputs column.
 #[function_component(Inputs)]
 pub fn inputs(props: &InputsProps) -> Html {
     let ctx = use_ctx();
     let lang = ctx.lang;
     let state = &*props.state;
-    let pane = |field: Field, source: Option<Source>, label: &'static str, hint: &'static str, rows: u32, mono: bool| {
-        html! {
-            <TextPane field={field} label={label} hint={hint} rows={rows} mono={mono}
-                generation={state.generation(field)} text={AttrValue::from(field.text(&state.scenario))}
-                diagnostics={source.map(|s| diagnostics_for(state, s)).unwrap_or_default()} />
-        }
-    };
     let on_dnssec = {
         let dispatch = ctx.dispatch.clone();
         Callback::from(move |e: Event| dispatch.dispatch(Action::SetDnssec(e.target_unchecked_into::<HtmlInputElement>().checked())))
@@ -58,12 +75,10 @@ pub fn inputs(props: &InputsProps) -> Html {
         <section class="inputs-column" aria-labelledby="inputs-heading">
             <h2 id="inputs-heading">{ t(lang, "inputs.heading") }</h2>
             <p class="column-note">{ t(lang, "inputs.note") }</p>
-            { pane(Field::Destination, Some(Source::Destination), "pane.destination", "pane.destination.hint", 1, false) }
+            { pane(state, &DESTINATION) }
             <VersionPane version={state.scenario.postfix_version.clone()} evaluated_at={state.scenario.evaluated_at.clone()}
                 diagnostics={diagnostics_for(state, Source::Scenario)} />
-            { pane(Field::PolicyTable, Some(Source::PolicyTable), "pane.policy", "pane.policy.hint", 6, true) }
-            { pane(Field::MainCf, Some(Source::MainCf), "pane.main-cf", "pane.main-cf.hint", 6, true) }
-            { pane(Field::Mx, Some(Source::Mx), "pane.mx", "pane.mx.hint", 3, true) }
+            { for MAIN.iter().map(|p| pane(state, p)) }
             <fieldset class="pane-group">
                 <legend>{ t(lang, "pane.certificates") }</legend>
                 <p class="hint">{ t(lang, "pane.certificates.hint") }</p>
@@ -81,17 +96,23 @@ pub fn inputs(props: &InputsProps) -> Html {
                 bundle={AttrValue::from(state.scenario.ca_bundle.clone())} diagnostics={diagnostics_for(state, Source::CaBundle)} />
             <details class="pane-group" open={!state.scenario.tlsa.is_empty()}>
                 <summary>{ t(lang, "pane.dane") }</summary>
-                { pane(Field::Tlsa, Some(Source::Tlsa), "pane.tlsa", "pane.tlsa.hint", 3, true) }
+                { pane(state, &TLSA) }
                 <label class="check">
                     <input type="checkbox" checked={state.scenario.dnssec_validated} onchange={on_dnssec} />
                     { t(lang, "pane.dnssec") }
                 </label>
-                { pane(Field::InsecureNames, None, "pane.insecure-names", "pane.insecure-names.hint", 2, true) }
+                { pane(state, &INSECURE) }
+                if let Some(r) = report.as_ref().filter(|r| !r.tlsa.suggested.is_empty()) {
+                    <details class="tlsa-advice">
+                        <summary>{ t(lang, "tlsa.suggested") }</summary>
+                        <p class="hint">{ t(lang, "tlsa.suggested.hint") }</p>
+                        <pre tabindex="0">{ for r.tlsa.suggested.iter().map(|s| format!("{}  ; {}\n", s.record, if s.depth == 0 { "DANE-EE" } else { "DANE-TA" })) }</pre>
+                    </details>
+                }
             </details>
             <details class="pane-group" open={!state.scenario.transport_table.is_empty() || !state.scenario.addresses.is_empty()}>
                 <summary>{ t(lang, "pane.more") }</summary>
-                { pane(Field::TransportTable, Some(Source::TransportTable), "pane.transport", "pane.transport.hint", 3, true) }
-                { pane(Field::Addresses, Some(Source::Addresses), "pane.addresses", "pane.addresses.hint", 3, true) }
+                { for MORE.iter().map(|p| pane(state, p)) }
             </details>
         </section>
     }

@@ -1,6 +1,8 @@
 //! The policy-table walk as a ladder: each key tried, one rung per key, hit or miss.
 
-use super::{use_ctx, StepRef};
+use super::{class_list, use_ctx, StepRef};
+
+const DEPTHS: [&str; 7] = ["depth-0", "depth-1", "depth-2", "depth-3", "depth-4", "depth-5", "depth-6"];
 use crate::app::i18n::t;
 use crate::view::DetailView;
 use peername_engine::policy::lookup::WalkShape;
@@ -39,7 +41,7 @@ pub fn ladder(props: &LadderProps) -> Html {
                             (None, _) => ("miss", "✗", t(lang, "ladder.not-found"), None),
                         };
                         html! {
-                            <li class={classes!("rung", class, format!("depth-{}", i.min(6)))} data-key={p.key.clone()} data-result={class}>
+                            <li class={class_list(&["rung", class, DEPTHS[i.min(6)]])} data-key={p.key.clone()} data-result={class}>
                                 <span class="rung-index" aria-hidden="true">{ i + 1 }</span>
                                 <code class="rung-key">{ p.key.clone() }</code>
                                 <span class="rung-result"><span class="mark-icon" aria-hidden="true">{ icon }</span>{ word }</span>

@@ -2,7 +2,7 @@
 //! not show are dimmed and say what they need.
 
 use super::copy_button::CopyButton;
-use super::use_ctx;
+use super::{class_list, use_ctx};
 use crate::app::i18n::{t, tf};
 use crate::app::shared::Shared;
 use peername_engine::logs::{shown_at, LogLevel, Verbosity};
@@ -53,7 +53,7 @@ pub fn log_lines(props: &LogLinesProps) -> Html {
                         LogLevel::Fatal => "fatal",
                     };
                     html! {
-                        <span class={classes!("log-line", level, (!shown).then_some("dim"))} data-shown={shown.to_string()}>
+                        <span class={class_list(&["log-line", level, if shown { "" } else { "dim" }])} data-shown={shown.to_string()}>
                             { l.render() }
                             if !shown { <span class="log-needs">{ "  ⟵ " }{ tf(lang, "log.needs", &[("setting", needs(l.verbosity))]) }</span> }
                             { "\n" }

@@ -71,6 +71,19 @@ pub struct Ctx {
     pub engine: EngineHandle,
 }
 
+/// A `class` value from its parts (empty parts are left out). Cheaper than `classes!`, which
+/// builds a hashed set for every element.
+pub fn class_list(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for part in parts.iter().filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    out
+}
+
 /// The context (every component is rendered inside the App's provider).
 #[hook]
 pub fn use_ctx() -> Ctx {

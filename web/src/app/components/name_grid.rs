@@ -1,7 +1,7 @@
 //! The grid: reference names down, certificate names across; every cell says matched, not
 //! matched or not compared, and why (the engine's rule for that comparison).
 
-use super::{use_ctx, StepRef};
+use super::{class_list, use_ctx, StepRef};
 use crate::app::i18n::t;
 use crate::app::text::{match_rule, match_rule_code, name_source};
 use peername_engine::names::cert_names::NameSource;
@@ -55,7 +55,7 @@ pub fn name_grid(props: &NameGridProps) -> Html {
             ("fail", "✗", t(lang, "grid.not-matched"))
         };
         html! {
-            <td class={classes!("cell", class)} data-rule={match_rule_code(c.rule)} data-outcome={class}>
+            <td class={class_list(&["cell", class])} data-rule={match_rule_code(c.rule)} data-outcome={class}>
                 <span class="cell-head"><span class="mark-icon" aria-hidden="true">{ icon }</span><strong>{ word }</strong></span>
                 <span class="cell-why">{ match_rule(lang, c.rule) }</span>
             </td>
@@ -90,7 +90,7 @@ pub fn name_grid(props: &NameGridProps) -> Html {
                     </tbody>
                 </table>
             </div>
-            <p class={classes!("grid-overall", overall.0)}><span class="mark-icon" aria-hidden="true">{ overall.1 }</span>{ overall.2 }
+            <p class={class_list(&["grid-overall", overall.0])}><span class="mark-icon" aria-hidden="true">{ overall.1 }</span>{ overall.2 }
                 if let Some(p) = &names.peername { { " " }<code>{ p.clone() }</code> }</p>
         </div>
     }

@@ -1,7 +1,7 @@
 //! Messages outside the walk: a removed private key, a link that could not be read or made, a
 //! copied link, an unreadable file.
 
-use super::use_ctx;
+use super::{class_list, use_ctx};
 use crate::app::i18n::{t, tf, tf_opt, Lang};
 use crate::app::state::{Action, Notice};
 use yew::prelude::*;
@@ -39,7 +39,7 @@ pub fn notices(props: &NoticesProps) -> Html {
                 let dispatch = ctx.dispatch.clone();
                 let dismiss = Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Dismiss(i)));
                 html! {
-                    <p class={classes!("notice", class)} data-notice={notice_kind(n)}>
+                    <p class={class_list(&["notice", class])} data-notice={notice_kind(n)}>
                         <span class="notice-text">{ text }</span>
                         <button type="button" class="button button-quiet button-small" onclick={dismiss} aria-label={t(lang, "notice.dismiss")}>{ "×" }</button>
                     </p>

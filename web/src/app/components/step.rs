@@ -4,7 +4,7 @@
 
 use super::ladder::Ladder;
 use super::server::ServerDetail;
-use super::{use_ctx, StepRef};
+use super::{class_list, use_ctx, StepRef};
 use crate::app::i18n::{t, tf, Lang};
 use crate::app::shared::Shared;
 use crate::app::text::{level_source, mark_class, mark_icon, mark_word, match_source, postconf_url, rule_text, rule_versions, step_summary, step_title};
@@ -169,11 +169,11 @@ pub fn step_view(props: &StepProps) -> Html {
     };
     let kind = kind_name(&step.detail);
     html! {
-        <li id={format!("step-{}", step.number)} class={classes!("step", class, props.was.map(|_| "changed"), props.deciding.then_some("deciding"))}
+        <li id={format!("step-{}", step.number)} class={class_list(&["step", class, if props.was.is_some() { "changed" } else { "" }, if props.deciding { "deciding" } else { "" }])}
             data-kind={kind} data-mark={class}>
             <div class="step-head">
                 <span class="step-number" aria-hidden="true">{ step.number }</span>
-                <span class={classes!("mark", class)}>
+                <span class={class_list(&["mark", class])}>
                     <span class="mark-icon" aria-hidden="true">{ mark_icon(step.mark) }</span>
                     <span class="mark-word">{ mark_word(lang, step.mark) }</span>
                 </span>

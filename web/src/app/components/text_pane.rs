@@ -98,7 +98,7 @@ pub fn text_pane(props: &TextPaneProps) -> Html {
     let oninput = debounced.reform(|_: InputEvent| ());
     let id = pane_id(props.field);
     let hint_id = format!("{id}-hint");
-    let class = classes!("field", props.mono.then_some("mono"));
+    let class = if props.mono { "field mono" } else { "field" };
     let control = if props.rows <= 1 {
         html! { <input ref={node} id={id} type="text" class={class} {oninput} spellcheck="false" autocomplete="off" aria-describedby={hint_id.clone()} /> }
     } else {

@@ -1,9 +1,9 @@
 //! The answer first: delivered or not, Postfix's status, why, and the word it logs per server.
 
-use super::use_ctx;
+use super::{class_list, use_ctx};
 use crate::app::i18n::{t, tf};
 use crate::app::shared::Shared;
-use crate::app::text::{era_label, stage, verdict_headline};
+use crate::app::text::{era_label, stage, step_title, verdict_headline};
 use crate::view::ReportView;
 use yew::prelude::*;
 
@@ -37,7 +37,7 @@ pub fn verdict_banner(props: &VerdictProps) -> Html {
     let why = stage(lang, &r.verdict.stage);
     let words: Vec<(String, Option<String>)> = r.connections.iter().map(|c| (c.host.clone(), c.trust.map(|w| w.as_str().to_string()))).collect();
     html! {
-        <section class={classes!("verdict", class, props.stale.then_some("stale"))} aria-labelledby="verdict-heading"
+        <section class={class_list(&["verdict", class, if props.stale { "stale" } else { "" }])} aria-labelledby="verdict-heading"
             data-status={r.verdict.status.clone()} data-delivered={delivered.to_string()}>
             <h2 id="verdict-heading" class="verdict-head">
                 <span class="verdict-icon" aria-hidden="true">{ icon }</span>
@@ -45,6 +45,11 @@ pub fn verdict_banner(props: &VerdictProps) -> Html {
             </h2>
             <p class="verdict-headline">{ verdict_headline(lang, r) }</p>
             if let Some(why) = why { <p class="verdict-why">{ why }</p> }
+            if let Some(step) = r.verdict.deciding_step.and_then(|i| r.trace.get(i)) {
+                <p class="verdict-jump"><a href={format!("#step-{}", step.number)}>
+                    { tf(lang, "verdict.jump", &[("n", &step.number.to_string()), ("title", &step_title(lang, step))]) }
+                </a></p>
+            }
             if !words.is_empty() {
                 <ul class="trust-words" role="list">
                     { for words.iter().map(|(host, word)| html! {

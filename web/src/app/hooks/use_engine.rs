@@ -3,14 +3,15 @@
 //! WebAssembly stays small. The worker starts on first need (a permalink, an example, the first
 //! pointer or focus on the page).
 //!
-//! Messages are bincode in a transferred `Uint8Array` (`crate::protocol`). At most one
+//! Messages are bytes (`crate::wire`) in a transferred `Uint8Array`. At most one
 //! explanation is in flight; while it runs only the newest inputs wait (older ones are dropped),
 //! so fast typing never builds a backlog.
 
 use crate::app::js;
 use crate::app::state::{Action, AppState, Notice, Origin};
 use crate::inputs::Inputs;
-use crate::protocol::{decode, encode, Loaded, Request, Response};
+use crate::protocol::{Loaded, Request, Response};
+use crate::wire::{decode, encode};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;

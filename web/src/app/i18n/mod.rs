@@ -1,8 +1,11 @@
 //! The catalogue: every word the page shows, by stable key, per language.
 //!
-//! Each language is one file (`en.rs`, `ja.rs`, `zh.rs`) holding a sorted `&[(key, text)]`.
-//! Texts may hold `{name}` placeholders, filled by [`tf`]. A key missing in a language falls back
-//! to English, and a key missing in English shows the key itself (tests keep that from happening).
+//! Each language is one text file (`en.txt`, `ja.txt`, `zh.txt`) of `key = text` lines sorted by
+//! key (`#` starts a comment line); translators edit only these files. Texts may hold `{name}`
+//! placeholders, filled by [`tf`]. A key missing in a language falls back to English, and a key
+//! missing in English shows the key itself (tests keep that from happening). The files are
+//! compiled in and split into lines once, on first use (a table of string pointers would cost
+//! the page more bytes than the text itself).
 //!
 //! What is never in the catalogue: literal Postfix text (parameter names, log lines, policy
 //! syntax, DSN texts, OpenSSL error strings). Users search for those, so they are shown verbatim.
@@ -12,9 +15,11 @@
 //! (or the entry's placeholders cannot be filled from the data), the engine's English text is
 //! shown instead.
 
-mod en;
-mod ja;
-mod zh;
+use std::sync::OnceLock;
+
+const EN: &str = include_str!("en.txt");
+const JA: &str = include_str!("ja.txt");
+const ZH: &str = include_str!("zh.txt");
 
 /// A language of the page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -70,12 +75,19 @@ impl Lang {
     }
 
     fn catalogue(self) -> &'static [(&'static str, &'static str)] {
-        match self {
-            Lang::En => en::STRINGS,
-            Lang::Ja => ja::STRINGS,
-            Lang::Zh => zh::STRINGS,
-        }
+        static TABLES: [OnceLock<Vec<(&str, &str)>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+        let (i, text) = match self {
+            Lang::En => (0, EN),
+            Lang::Ja => (1, JA),
+            Lang::Zh => (2, ZH),
+        };
+        TABLES[i].get_or_init(|| parse(text))
     }
+}
+
+/// `key = text` lines (comments and blank lines skipped), in file order.
+fn parse(text: &'static str) -> Vec<(&'static str, &'static str)> {
+    text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).filter_map(|l| l.split_once(" = ")).collect()
 }
 
 /// The text of `key` in `lang` only (no fallback).
@@ -139,7 +151,7 @@ pub fn placeholders(text: &str) -> Vec<&str> {
 
 /// Keys English has and `lang` lacks.
 pub fn missing_keys(lang: Lang) -> Vec<&'static str> {
-    en::STRINGS.iter().filter(|(k, _)| lookup(lang, k).is_none()).map(|(k, _)| *k).collect()
+    Lang::En.catalogue().iter().filter(|(k, _)| lookup(lang, k).is_none()).map(|(k, _)| *k).collect()
 }
 
 #[cfg(test)]
@@ -150,6 +162,15 @@ mod tests {
         let table = lang.catalogue();
         for pair in table.windows(2) {
             assert!(pair[0].0 < pair[1].0, "{}: {:?} must come before {:?} (sorted, unique)", lang.code(), pair[1].0, pair[0].0);
+        }
+    }
+
+    #[test]
+    fn every_line_is_a_comment_or_an_entry() {
+        for (lang, text) in [(Lang::En, EN), (Lang::Ja, JA), (Lang::Zh, ZH)] {
+            for (n, line) in text.lines().enumerate() {
+                assert!(line.is_empty() || line.starts_with('#') || line.contains(" = "), "{}.txt line {}: {line:?} is not `key = text`", lang.code(), n + 1);
+            }
         }
     }
 
@@ -185,7 +206,7 @@ mod tests {
         for lang in Lang::ALL {
             let missing = missing_keys(lang);
             if !missing.is_empty() {
-                eprintln!("i18n: {} lacks {} of {} keys (English is shown instead), e.g. {:?}", lang.code(), missing.len(), en::STRINGS.len(), &missing[..missing.len().min(5)]);
+                eprintln!("i18n: {} lacks {} of {} keys (English is shown instead), e.g. {:?}", lang.code(), missing.len(), Lang::En.catalogue().len(), &missing[..missing.len().min(5)]);
             }
             if COMPLETE.contains(&lang) {
                 assert!(missing.is_empty(), "{} must be complete: {missing:?}", lang.code());
@@ -211,7 +232,7 @@ mod tests {
                 for (at, _) in src.match_indices(call) {
                     let rest = &src[at + call.len()..];
                     let key = &rest[..rest.find('"').unwrap()];
-                    assert!(lookup(Lang::En, key).is_some(), "{}: key {key:?} is not in en.rs", path.display());
+                    assert!(lookup(Lang::En, key).is_some(), "{}: key {key:?} is not in en.txt", path.display());
                     checked += 1;
                 }
             }
@@ -223,7 +244,7 @@ mod tests {
     /// like keys of a catalogue namespace; each must exist.
     #[test]
     fn every_key_like_literal_in_the_components_exists_in_english() {
-        let namespaces: Vec<&str> = en::STRINGS.iter().map(|(k, _)| k.split('.').next().unwrap_or("")).filter(|n| *n != "example").collect();
+        let namespaces: Vec<&str> = Lang::En.catalogue().iter().map(|(k, _)| k.split('.').next().unwrap_or("")).filter(|n| *n != "example").collect();
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app/components");
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -232,7 +253,7 @@ mod tests {
                 let looks_like_key = literal.contains('.')
                     && literal.split('.').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
                 if looks_like_key && namespaces.contains(&literal.split('.').next().unwrap_or("")) {
-                    assert!(lookup(Lang::En, literal).is_some(), "{}: {literal:?} is not in en.rs", path.display());
+                    assert!(lookup(Lang::En, literal).is_some(), "{}: {literal:?} is not in en.txt", path.display());
                 }
             }
         }
