@@ -62,6 +62,11 @@ pub(crate) fn addresses_for(records: &[AddressRecord], host: &str) -> Vec<IpAddr
 pub fn parse_addresses(text: &str) -> AddressList {
     let mut reader = AddressReader::new(Source::Addresses, "addresses");
     for (line, offset, _) in physical_lines(text.as_bytes()) {
+        // A byte order mark from a copied file is no part of the first name.
+        let (line, offset) = match line.strip_prefix("\u{feff}".as_bytes()) {
+            Some(rest) if offset == 0 => (rest, 3),
+            _ => (line, offset),
+        };
         let Ok(line) = std::str::from_utf8(line) else { continue };
         reader.line(line, offset);
     }
@@ -309,6 +314,14 @@ mod tests {
 
     fn pairs(l: &AddressList) -> Vec<(String, String)> {
         l.records.iter().map(|r| (r.host.clone(), r.address.to_string())).collect()
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let l = parse_addresses("\u{feff}mx.example.com has address 192.0.2.1\n");
+        assert_eq!(l.records.len(), 1);
+        assert_eq!(l.records[0].host, "mx.example.com");
+        assert!(l.diagnostics.is_empty(), "{:?}", l.diagnostics);
     }
 
     fn codes(l: &AddressList) -> Vec<&str> {

@@ -95,6 +95,11 @@ impl MxList {
 pub fn parse_mx(text: &str) -> MxList {
     let mut p = MxParser::new();
     for (line, offset, _) in physical_lines(text.as_bytes()) {
+        // A byte order mark from a copied file is no part of the first name.
+        let (line, offset) = match line.strip_prefix("\u{feff}".as_bytes()) {
+            Some(rest) if offset == 0 => (rest, 3),
+            _ => (line, offset),
+        };
         let Ok(line) = std::str::from_utf8(line) else { continue };
         p.line(line, offset);
     }
@@ -558,6 +563,16 @@ mod tests {
 
     fn names(l: &MxList) -> Vec<(u16, &str)> {
         l.records.iter().map(|r| (r.preference, r.exchange.as_str())).collect()
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let text = "fastmail.fm mail is handled by 10 in1-smtp.messagingengine.com.\n";
+        let (plain, marked) = (parse_mx(text), parse_mx(&format!("\u{feff}{text}")));
+        assert_eq!(marked.records.len(), 1);
+        assert_eq!(marked.records[0].owner, plain.records[0].owner);
+        assert_eq!(marked.records[0].exchange_span, plain.records[0].exchange_span.shifted(3));
+        assert!(marked.diagnostics.is_empty());
     }
 
     fn codes(l: &MxList) -> Vec<&str> {

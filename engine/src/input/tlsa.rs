@@ -2,6 +2,7 @@
 //! without `+dnssec`, its `ad` flag read), `owner TTL IN TLSA u s m hex` lines, or bare
 //! `u s m hex` lines that belong to every MX host.
 
+use super::chars::{code_point, find_suspicious};
 use crate::dane::record::TlsaRecord;
 use crate::diag::{locate_all, Diagnostic, Source, Span};
 
@@ -30,8 +31,9 @@ pub struct TlsaList {
 /// Parses pasted TLSA records.
 pub fn parse_tlsa(text: &str) -> TlsaList {
     let mut out = TlsaList::default();
-    let mut offset = 0;
-    for raw in text.split_inclusive('\n') {
+    // A byte order mark from a copied file is no part of the first record.
+    let mut offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    for raw in text[offset..].split_inclusive('\n') {
         let start = offset;
         offset += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
@@ -47,6 +49,15 @@ pub fn parse_tlsa(text: &str) -> TlsaList {
         }
         if trimmed.starts_with(';') || trimmed.starts_with('#') {
             continue;
+        }
+        if let Some((at, c)) = find_suspicious(line) {
+            // An owner name with a zero-width or direction mark never matches a host.
+            out.diagnostics.push(
+                Diagnostic::warning("tlsa.suspicious-character", Source::Tlsa, format!("The record contains the invisible or control character {}", code_point(c)))
+                    .at(Span::new(start + at, start + at + c.len_utf8()))
+                    .hint("Retype the line; pasting from web pages or word processors adds such characters.")
+                    .param("character", code_point(c)),
+            );
         }
         let words: Vec<&str> = trimmed.split_whitespace().collect();
         let (owner, rest) = match words.iter().position(|w| w.eq_ignore_ascii_case("TLSA")) {
@@ -92,6 +103,24 @@ mod tests {
         assert_eq!(t.records[0].owner.as_deref(), Some("_25._tcp.mx.example.com"));
         assert_eq!(t.records[0].rdata, "3 1 1 55489171");
         assert_eq!(t.records[1].owner, None);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let t = parse_tlsa("\u{feff}3 1 1 abcd\n");
+        assert_eq!(t.records.len(), 1);
+        assert_eq!(t.records[0].span, Span::new(3, 13));
+        assert!(t.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn invisible_characters_are_reported() {
+        let t = parse_tlsa("_25._tcp.m\u{200b}x.example.com. 300 IN TLSA 3 1 1 abcd\n");
+        assert_eq!(t.records.len(), 1);
+        assert_eq!(t.diagnostics.len(), 1);
+        assert_eq!(t.diagnostics[0].code, "tlsa.suspicious-character");
+        assert_eq!(t.diagnostics[0].span, Some(Span::new(10, 13)));
+        assert_eq!(t.diagnostics[0].position.map(|p| p.column), Some(11));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::reading::{
     CertNameFact, ChainFact, DeliveryAttempt, Fact, FailureFact, LevelFact, LogEntry, LookupFact, NextHopFact, PeerCertificateFact, PeerConnection, ServerFact,
     WarningFact,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The grouped facts.
 #[derive(Default)]
@@ -32,6 +32,12 @@ pub struct Assembled {
     pub warnings: Vec<Fact<WarningFact>>,
     /// Errors.
     pub errors: Vec<Fact<WarningFact>>,
+    /// Lower-cased host → index in `servers`, lower-cased next-hops, and (server, address)
+    /// pairs already listed: a 4 MB log names thousands of each, and lists must not be
+    /// searched once per line.
+    seen_servers: HashMap<String, usize>,
+    seen_nexthops: HashSet<String>,
+    seen_addresses: HashSet<(usize, String)>,
 }
 
 /// Per-process state while walking the entries.
@@ -168,7 +174,7 @@ fn apply(c: &mut PeerConnection, e: &LogEntry) {
 
 fn add_nexthop(out: &mut Assembled, value: &str, source: &str, line: usize) {
     let value = value.trim();
-    if value.is_empty() || out.nexthops.iter().any(|n| n.value.eq_ignore_ascii_case(value)) {
+    if value.is_empty() || !out.seen_nexthops.insert(value.to_ascii_lowercase()) {
         return;
     }
     out.nexthops.push(NextHopFact { value: value.to_string(), source: source.to_string(), line });
@@ -180,21 +186,16 @@ fn add_server(out: &mut Assembled, host: &str, address: &str, port: Option<u16>,
         return;
     }
     let address = address.trim();
-    match out.servers.iter_mut().find(|s| s.host.eq_ignore_ascii_case(host)) {
-        Some(s) => {
-            if !address.is_empty() && !s.addresses.iter().any(|a| a == address) {
-                s.addresses.push(address.to_string());
-            }
-            if s.port.is_none() {
-                s.port = port;
-            }
-        }
-        None => out.servers.push(ServerFact {
-            host: host.to_string(),
-            addresses: if address.is_empty() { Vec::new() } else { vec![address.to_string()] },
-            port,
-            line,
-        }),
+    let index = *out.seen_servers.entry(host.to_ascii_lowercase()).or_insert(out.servers.len());
+    if index == out.servers.len() {
+        out.servers.push(ServerFact { host: host.to_string(), addresses: Vec::new(), port, line });
+    }
+    let Some(s) = out.servers.get_mut(index) else { return };
+    if !address.is_empty() && out.seen_addresses.insert((index, address.to_string())) {
+        s.addresses.push(address.to_string());
+    }
+    if s.port.is_none() {
+        s.port = port;
     }
 }
 
