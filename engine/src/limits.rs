@@ -4,7 +4,9 @@
 //! parser: it cuts every oversize text at a line break (PEM text after its last complete
 //! `-----END` line) or, for one overlong line, at a character boundary, cuts the DNS panes
 //! after their last allowed record, drops list items past their count, and reports each cut as
-//! `limits.too-large` (field, limit, size, unit). The bounds are chosen so that the largest
+//! `limits.too-large` (field, limit, size, unit). It also flags invisible and direction-changing
+//! characters in the names no parser reads (destination, hosts, insecure names). The bounds
+//! are chosen so that the largest
 //! accepted scenario is explained in well under a second in a release build on two cores,
 //! although the fix search re-runs the whole explanation up to eight times and delivery tries
 //! every MX host and address; docs/LIMITS.md lists them with the measurements.
@@ -67,8 +69,9 @@ pub const DNS_TEXT_MAX: usize = 256 * KIB;
 pub const FINGER_WORDS_MAX: usize = 100;
 /// Every short field: version, time, server reply, file names, host names, finger words.
 pub const SHORT_FIELD_MAX: usize = 4 * KIB;
-/// A pasted Postfix log excerpt (for the log reader; see [`cut_text`]).
-pub const LOG_MAX: usize = 4 * MIB;
+/// A pasted Postfix log excerpt, about 7,000 lines (for the log reader, which does not apply
+/// it itself: see [`cut_text`]).
+pub const LOG_MAX: usize = MIB;
 
 /// How a text is cut.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,7 +153,8 @@ fn count_diagnostic(field: &str, label: &str, len: usize, max: usize) -> Diagnos
 }
 
 /// Cuts `text` to at most `max` bytes: the kept prefix, and the diagnostic when something was
-/// cut. For inputs outside [`Scenario`] (the log reader uses it with [`LOG_MAX`]).
+/// cut. For inputs outside [`Scenario`]: cut a pasted log with [`LOG_MAX`] before
+/// `logread::read_log`.
 pub fn cut_text<'a>(text: &'a str, max: usize, how: Cut, field: &str, label: &str, source: Source) -> (&'a str, Option<Diagnostic>) {
     let kept = cut_point(text, max, how);
     if kept == text.len() {
@@ -201,6 +205,26 @@ impl Gate {
         text.truncate(at);
     }
 
+    /// Flags the first invisible or direction-changing character of a name (it never matches
+    /// what the reader sees); `source` with a span for the destination, else the field name.
+    fn name(&mut self, text: &str, field: &str, source: Source) {
+        let Some((at, c)) = crate::input::chars::find_suspicious(text) else { return };
+        let point = crate::input::chars::code_point(c);
+        let mut d = Diagnostic::warning(
+            if source == Source::Destination { "destination.suspicious-character" } else { "scenario.suspicious-character" },
+            source,
+            format!("The name contains the invisible or control character {point}, so it matches no name that looks the same"),
+        )
+        .hint("Retype the name; pasting from web pages or chat adds such characters.")
+        .param("field", field)
+        .param("character", point);
+        if source == Source::Destination {
+            d = d.at(Span::new(at, at + c.len_utf8()));
+            d.position = Some(position_of(text, at));
+        }
+        self.diagnostics.push(d);
+    }
+
     /// Drops the items of `list` past `max`.
     fn list<T>(&mut self, list: &mut Vec<T>, max: usize, field: &str, label: &str) {
         if list.len() > max {
@@ -241,16 +265,19 @@ pub fn enforce(scenario: &Scenario) -> (Scenario, Vec<Diagnostic>) {
     g.text(&mut s.addresses, ADDRESSES_MAX, Cut::Lines, "addresses", "The address records", Source::Addresses);
     g.text(&mut s.tlsa, TLSA_MAX, Cut::Lines, "tlsa", "The TLSA records", Source::Tlsa);
     enforce_record_counts(&mut s, &mut g);
+    g.name(&s.destination, "destination", Source::Destination);
 
     g.list(&mut s.insecure_names, INSECURE_NAMES_MAX, "insecure_names", "names without DNSSEC");
     for (i, name) in s.insecure_names.iter_mut().enumerate() {
         g.short(name, &format!("insecure_names[{i}]"), "A name without DNSSEC");
+        g.name(name, &format!("insecure_names[{i}]"), Source::Scenario);
     }
 
     g.list(&mut s.certificates, CERTIFICATE_INPUTS_MAX, "certificates", "certificate inputs");
     let mut budget = CERTIFICATES_TOTAL_MAX;
     for (i, served) in s.certificates.iter_mut().enumerate() {
         g.short(&mut served.host, &format!("certificates[{i}].host"), "A certificate input's host");
+        g.name(&served.host, &format!("certificates[{i}].host"), Source::Scenario);
         let max = CERTIFICATE_PEM_MAX.min(budget);
         let label = if max < CERTIFICATE_PEM_MAX { "This certificate input (after the ones before it)" } else { "This certificate input" };
         g.text(&mut served.pem, max, Cut::Pem, &format!("certificates[{i}].pem"), label, Source::Certificates(i));
@@ -263,6 +290,7 @@ pub fn enforce(scenario: &Scenario) -> (Scenario, Vec<Diagnostic>) {
     g.list(&mut s.servers, SERVERS_MAX, "servers", "server settings");
     for (i, server) in s.servers.iter_mut().enumerate() {
         g.short(&mut server.host, &format!("servers[{i}].host"), "A server setting's host");
+        g.name(&server.host, &format!("servers[{i}].host"), Source::Scenario);
     }
     g.short(&mut s.server_reply, "server_reply", "The server reply");
     g.short(&mut s.policy_file, "policy_file", "The policy file name");
@@ -506,6 +534,22 @@ mod tests {
         assert_eq!(d.params.get("size"), Some(&(MX_RECORDS_MAX + 50).to_string()));
         assert_eq!(d.position.map(|p| (p.line, p.column)), Some((MX_RECORDS_MAX + 1, 1)));
         assert_eq!(diags[1].source, Source::Addresses);
+    }
+
+    #[test]
+    fn invisible_characters_in_names_are_flagged() {
+        let s = Scenario {
+            destination: "user@exa\u{200b}mple.com".into(),
+            servers: vec![crate::scenario::ServerSetting { host: "mx\u{202e}.example".into(), ..Default::default() }],
+            ..Scenario::default()
+        };
+        let (_, diags) = enforce(&s);
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["destination.suspicious-character", "scenario.suspicious-character"]);
+        assert_eq!(diags[0].span, Some(Span::new(8, 11)));
+        assert_eq!(diags[0].position.map(|p| p.column), Some(9));
+        assert_eq!(diags[1].params.get("field").map(String::as_str), Some("servers[0].host"));
+        assert_eq!(diags[1].params.get("character").map(String::as_str), Some("U+202E"));
     }
 
     #[test]
