@@ -58,26 +58,10 @@ impl PartialEq for EngineHandle {
     }
 }
 
-/// Removes and returns the pending request `id` (the first tuple field).
-fn take<T: HasId>(pending: &mut Vec<T>, id: u32) -> Option<T> {
-    let at = pending.iter().position(|p| p.id() == id)?;
+/// Removes and returns the first pending entry `is` accepts.
+fn take<T>(pending: &mut Vec<T>, is: impl Fn(&T) -> bool) -> Option<T> {
+    let at = pending.iter().position(is)?;
     Some(pending.remove(at))
-}
-
-trait HasId {
-    fn id(&self) -> u32;
-}
-
-impl HasId for (u32, u64, String) {
-    fn id(&self) -> u32 {
-        self.0
-    }
-}
-
-impl HasId for (u32, LinkCallback) {
-    fn id(&self) -> u32 {
-        self.0
-    }
 }
 
 fn send(worker: &web_sys::Worker, bytes: &[u8]) {
@@ -204,7 +188,7 @@ impl EngineHandle {
                 self.dispatch.dispatch(Action::Load(inputs, origin));
             }
             Response::Pem { id, pem, private_key_refused, problem } => {
-                let target = take(&mut self.engine.borrow_mut().files, id);
+                let target = take(&mut self.engine.borrow_mut().files, |f| f.0 == id);
                 let Some((_, pane, name)) = target else { return };
                 if private_key_refused {
                     self.dispatch.dispatch(Action::Notify(Notice::PrivateKeyRemoved { cert: Some(pane) }));
@@ -216,13 +200,13 @@ impl EngineHandle {
                 }
             }
             Response::LinkJson { id, json, stripped_private_keys } => {
-                let then = take(&mut self.engine.borrow_mut().links, id);
+                let then = take(&mut self.engine.borrow_mut().links, |l| l.0 == id);
                 if let Some((_, then)) = then {
                     then(Ok((json, stripped_private_keys)));
                 }
             }
             Response::Failed { id, code, message } => {
-                let then = take(&mut self.engine.borrow_mut().links, id);
+                let then = take(&mut self.engine.borrow_mut().links, |l| l.0 == id);
                 match then {
                     Some((_, then)) => then(Err((code, message))),
                     None => self.dispatch.dispatch(Action::Notify(Notice::Permalink { code, message })),
