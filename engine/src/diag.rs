@@ -128,7 +128,7 @@ impl<'a> LineIndex<'a> {
 /// One finding about an input: code, message, where, and what to do.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
-    /// Stable identifier, e.g. `policy.unknown-attribute`; renderers translate by it.
+    /// Stable identifier, e.g. `policy.invalid-attribute-name`; renderers translate by it.
     pub code: String,
     /// How bad it is.
     pub severity: Severity,

@@ -36,7 +36,7 @@ pub enum Mark {
 /// The rule a step applies.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleRef {
-    /// Stable code (`policy.parent-walk`, `names.openssl-wildcard`, …).
+    /// Stable code (`policy.parent-walk`, `names.openssl`, …).
     pub code: String,
     /// The rule in one or two English sentences.
     pub text: String,
