@@ -103,8 +103,14 @@ fn dns_from_text(scenario: &Scenario, diagnostics: &mut Vec<Diagnostic>) -> Dns 
 
 /// Parses and resolves every input of `scenario`.
 pub fn prepare(scenario: &Scenario) -> Prepared {
-    let (scenario, mut diagnostics) = crate::limits::enforce(scenario);
-    let scenario = &scenario;
+    let (bounded, cuts) = crate::limits::enforce(scenario);
+    prepare_bounded(&bounded, cuts)
+}
+
+/// [`prepare`] for a scenario already passed through [`crate::limits::enforce`], whose
+/// diagnostics are `cuts`.
+fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>) -> Prepared {
+    let mut diagnostics = cuts;
     let version = match PostfixVersion::parse(&scenario.postfix_version) {
         Ok(v) => v,
         Err(e) => {
@@ -231,7 +237,12 @@ pub fn explain(scenario: &Scenario) -> Report {
 
 /// [`explain`] without the fix search (which itself re-runs this function).
 pub fn explain_without_fixes(scenario: &Scenario) -> Report {
-    let prepared = prepare(scenario);
+    // Every field is bounded before anything reads it, including the ones `prepare` does not
+    // parse (destination, server settings, posttls-finger words, server reply); the report
+    // lists the cuts.
+    let (bounded, cuts) = crate::limits::enforce(scenario);
+    let scenario = &bounded;
+    let prepared = prepare_bounded(scenario, cuts);
     let Prepared { version, at, settings, table, transport, dns, chains, trust, anchor_files, mut diagnostics } = prepared;
     let mut certificates = Vec::new();
     for (host, chain) in &chains {
