@@ -39,9 +39,131 @@ pub struct LegacyCheck {
     pub warnings: Vec<LegacyWarning>,
     /// The name ≤3.5 keeps as the peer's name and logs as `subject_CN=`: the first DNS SAN
     /// that matched, else the first usable DNS SAN ("" when all are unusable), and only
-    /// without DNS SANs the first CommonName (`verify_extract_name()`).
+    /// without DNS SANs the first CommonName (`verify_extract_name()` with certmatch
+    /// logging; a connection replaces it with what its own [`Scan`] keeps).
     #[serde(default)]
     pub peer_cn: String,
+    /// Every dNSName SAN as `verify_extract_name()` meets it, in certificate order: what any
+    /// [`Scan`] of the names logs is derived from these.
+    #[serde(default)]
+    pub sans: Vec<SanStep>,
+    /// The first CommonName (`tls_peer_CN()`; "" without one).
+    #[serde(default)]
+    pub first_cn: String,
+}
+
+/// One dNSName SAN as the ≤3.5 name check meets it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SanStep {
+    /// `tls_dns_name()` refused it: the warning (without `tls_dns_name: NAMADDR: `).
+    pub warning: Option<String>,
+    /// The usable, non-empty name.
+    pub name: Option<String>,
+    /// Whether it matched a reference identifier.
+    pub matched: bool,
+}
+
+/// How far `verify_extract_name()` goes, which depends on the TLS log mask.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scan {
+    /// `certmatch` logging: every name is checked (and, when logged, listed).
+    All,
+    /// Without `certmatch`, a trusted chain at a must-trust level not already matched by a
+    /// digest: the SANs are checked up to the first match.
+    UntilMatch,
+    /// Otherwise the names are not looked at: the peer name is the CommonName.
+    Nothing,
+}
+
+impl Scan {
+    /// The scan for a connection: `verify_peername` (trusted, not yet matched, must-trust
+    /// level) and whether the `certmatch` bit is in the log mask.
+    pub fn of(verify_peername: bool, log_certmatch: bool) -> Scan {
+        if log_certmatch {
+            Scan::All
+        } else if verify_peername {
+            Scan::UntilMatch
+        } else {
+            Scan::Nothing
+        }
+    }
+}
+
+/// One line the name check logs, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NameLogEntry {
+    /// `warning: tls_dns_name: NAMADDR: …` (always logged when the check reaches the name).
+    Warning(LegacyWarning),
+    /// `[Matched ]subjectAltName: …` / `[Matched ]CommonName …` (logged when verbose).
+    Line(CertMatchLine),
+}
+
+/// What one scan of the names logs and keeps.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NameView {
+    /// Warnings and lines, interleaved as logged.
+    pub entries: Vec<NameLogEntry>,
+    /// The peer name logged as `subject_CN=`.
+    pub peer_cn: String,
+}
+
+impl NameView {
+    /// The `[Matched ]…` lines.
+    pub fn lines(&self) -> Vec<CertMatchLine> {
+        self.entries.iter().filter_map(|e| if let NameLogEntry::Line(l) = e { Some(l.clone()) } else { None }).collect()
+    }
+
+    /// The number of warnings.
+    pub fn warning_count(&self) -> usize {
+        self.entries.iter().filter(|e| matches!(e, NameLogEntry::Warning(_))).count()
+    }
+}
+
+impl LegacyCheck {
+    /// What `verify_extract_name()` logs and keeps for `scan`.
+    pub fn view(&self, scan: Scan) -> NameView {
+        let mut v = NameView::default();
+        if scan == Scan::Nothing {
+            v.peer_cn = self.first_cn.clone();
+            return v;
+        }
+        if self.sans.is_empty() {
+            let matched = !self.first_cn.is_empty() && self.check.host_ok;
+            v.entries.push(NameLogEntry::Line(CertMatchLine { peer: String::new(), source: "CommonName".into(), name: self.first_cn.clone(), matched }));
+            v.peer_cn = self.first_cn.clone();
+            return v;
+        }
+        // Postfix replaces its choice when it has none yet, when it is empty, or on the first
+        // match; later matches keep the first one.
+        let mut peer_cn: Option<String> = None;
+        let mut matches = 0;
+        for san in &self.sans {
+            if let Some(w) = &san.warning {
+                v.entries.push(NameLogEntry::Warning(LegacyWarning { text: w.clone() }));
+            }
+            if let Some(name) = &san.name {
+                if san.matched {
+                    matches += 1;
+                }
+                if peer_cn.as_deref().is_some_and(|p| (san.matched && matches == 1) || p.is_empty()) {
+                    peer_cn = None;
+                }
+                v.entries.push(NameLogEntry::Line(CertMatchLine { peer: String::new(), source: "subjectAltName".into(), name: name.clone(), matched: san.matched }));
+            }
+            if peer_cn.is_none() {
+                peer_cn = Some(san.name.clone().unwrap_or_default());
+            }
+            if matches > 0 && scan == Scan::UntilMatch {
+                break;
+            }
+        }
+        // The CommonName a SAN superseded is still logged.
+        v.entries.push(NameLogEntry::Line(CertMatchLine { peer: String::new(), source: "CommonName".into(), name: self.first_cn.clone(), matched: false }));
+        v.peer_cn = peer_cn.unwrap_or_default();
+        v
+    }
 }
 
 /// A `tls_dns_name()` warning about a rejected SAN.
@@ -118,12 +240,14 @@ fn dns_name_problem(bytes: &[u8], text: &str) -> Option<String> {
     None
 }
 
-/// Runs the ≤3.5 matcher over all certificate names (certmatch logging on: every name is
-/// checked and logged, as the oracle and `smtp_tls_loglevel = 2` do).
+/// Runs the ≤3.5 matcher over all certificate names. `lines`, `warnings` and `peer_cn` are
+/// what certmatch logging shows ([`Scan::All`], as the oracle recorded); [`LegacyCheck::view`]
+/// gives the other scans.
 pub fn check(refs: &[ReferenceId], names: &CertNames, multi_label: bool) -> LegacyCheck {
     let mut out = LegacyCheck::default();
     out.check.ip_ok = true;
     out.check.has_host_refs = !refs.is_empty();
+    out.first_cn = names.cns.first().cloned().unwrap_or_default();
     let match_one = |out: &mut LegacyCheck, name: &str, source: NameSource| -> bool {
         let mut any = false;
         for (ri, r) in refs.iter().enumerate() {
@@ -135,49 +259,32 @@ pub fn check(refs: &[ReferenceId], names: &CertNames, multi_label: bool) -> Lega
         any
     };
     if names.has_dns_san() {
-        // Postfix replaces its choice when it has none yet, when it is empty, or on the first
-        // match; later matches keep the first one.
-        let mut peer_cn: Option<String> = None;
-        let mut choose = |usable: Option<(&str, bool)>, first_match: bool| {
-            if usable.is_some() && peer_cn.as_deref().is_some_and(|p| first_match || p.is_empty()) {
-                peer_cn = None;
-            }
-            if peer_cn.is_none() {
-                peer_cn = Some(usable.map_or("", |(name, _)| name).to_string());
-            }
-        };
         for dns in &names.dns {
             if let Some(problem) = dns_name_problem(&dns.bytes, &dns.text) {
-                choose(None, false);
-                out.warnings.push(LegacyWarning { text: problem });
+                out.sans.push(SanStep { warning: Some(problem), name: None, matched: false });
                 for ri in 0..refs.len() {
                     out.check.comparisons.push(Comparison { reference: ri, cert_name: dns.text.clone(), source: NameSource::DnsSan, rule: Rule::RejectedName, evaluated: false });
                 }
                 continue;
             }
             if dns.text.is_empty() {
-                choose(None, false);
+                out.sans.push(SanStep { warning: None, name: None, matched: false });
                 continue;
             }
             let matched = match_one(&mut out, &dns.text, NameSource::DnsSan);
-            choose(Some((&dns.text, matched)), matched && out.check.peername.is_none());
             if matched && out.check.peername.is_none() {
                 out.check.peername = Some(dns.text.clone());
             }
             out.check.host_ok |= matched;
-            out.lines.push(CertMatchLine { peer: String::new(), source: "subjectAltName".into(), name: dns.text.clone(), matched });
+            out.sans.push(SanStep { warning: None, name: Some(dns.text.clone()), matched });
         }
-        let first_cn = names.cns.first().cloned().unwrap_or_default();
         for cn in &names.cns {
             for ri in 0..refs.len() {
                 out.check.comparisons.push(Comparison { reference: ri, cert_name: cn.clone(), source: NameSource::CommonName, rule: Rule::CnIgnoredDnsSanPresent, evaluated: false });
             }
         }
-        out.lines.push(CertMatchLine { peer: String::new(), source: "CommonName".into(), name: first_cn, matched: false });
-        out.peer_cn = peer_cn.unwrap_or_default();
     } else {
-        let first_cn = names.cns.first().cloned().unwrap_or_default();
-        out.peer_cn = first_cn.clone();
+        let first_cn = out.first_cn.clone();
         let matched = !first_cn.is_empty() && match_one(&mut out, &first_cn, NameSource::CommonName);
         for cn in names.cns.iter().skip(1) {
             for ri in 0..refs.len() {
@@ -185,16 +292,19 @@ pub fn check(refs: &[ReferenceId], names: &CertNames, multi_label: bool) -> Lega
             }
         }
         if matched {
-            out.check.peername = Some(first_cn.clone());
+            out.check.peername = Some(first_cn);
         }
         out.check.host_ok = matched;
-        out.lines.push(CertMatchLine { peer: String::new(), source: "CommonName".into(), name: first_cn, matched });
     }
     for ip in &names.ip_texts {
         for ri in 0..refs.len() {
             out.check.comparisons.push(Comparison { reference: ri, cert_name: ip.clone(), source: NameSource::IpSan, rule: Rule::DnsReferenceSkipsIpSans, evaluated: false });
         }
     }
+    let all = out.view(Scan::All);
+    out.lines = all.lines();
+    out.warnings = all.entries.iter().filter_map(|e| if let NameLogEntry::Warning(w) = e { Some(w.clone()) } else { None }).collect();
+    out.peer_cn = all.peer_cn;
     out
 }
 
@@ -240,6 +350,43 @@ mod tests {
         let r = check(&refs(&["mail.example.com"]), &names, true);
         assert!(!r.check.matched());
         assert_eq!(r.lines, vec![CertMatchLine { peer: String::new(), source: "CommonName".into(), name: "foo.example.com".into(), matched: false }]);
+    }
+
+    #[test]
+    fn without_certmatch_the_scan_stops_at_the_first_match() {
+        let mut names = CertNames::from_texts(&["a.example.net", "mail.example.com", "b.example.net"], &[], &["cn.example.org"]);
+        names.dns.insert(0, super::super::cert_names::DnsName { text: "bad\u{1}".into(), bytes: b"bad\x01".to_vec() });
+        names.dns.push(super::super::cert_names::DnsName { text: "late\u{1}".into(), bytes: b"late\x01".to_vec() });
+        let r = check(&refs(&["mail.example.com"]), &names, true);
+        // certmatch: every name, both warnings, the superseded CN.
+        let all = r.view(Scan::All);
+        assert_eq!(all.warning_count(), 2);
+        assert_eq!(all.lines().len(), 4);
+        assert_eq!(all.peer_cn, "mail.example.com");
+        assert_eq!(all.lines(), r.lines);
+        // Verification without certmatch: up to the match (the later bad name is never
+        // reached, so never warned about), then the superseded CN.
+        let until = r.view(Scan::UntilMatch);
+        let names_seen: Vec<String> = until.lines().iter().map(|l| l.name.clone()).collect();
+        assert_eq!(names_seen, ["a.example.net", "mail.example.com", "cn.example.org"]);
+        assert_eq!(until.warning_count(), 1);
+        assert!(matches!(&until.entries[0], NameLogEntry::Warning(w) if w.text.contains("bad?")));
+        assert_eq!(until.peer_cn, "mail.example.com");
+        // No verification and no certmatch: the names are not looked at.
+        let nothing = r.view(Scan::Nothing);
+        assert!(nothing.entries.is_empty());
+        assert_eq!(nothing.peer_cn, "cn.example.org");
+        assert_eq!(Scan::of(true, false), Scan::UntilMatch);
+        assert_eq!(Scan::of(false, true), Scan::All);
+        assert_eq!(Scan::of(false, false), Scan::Nothing);
+    }
+
+    #[test]
+    fn without_a_match_the_short_scan_sees_every_name() {
+        let names = CertNames::from_texts(&["a.example.net", "b.example.net"], &[], &["c.example.net"]);
+        let r = check(&refs(&["mail.example.com"]), &names, true);
+        assert_eq!(r.view(Scan::UntilMatch), r.view(Scan::All));
+        assert_eq!(r.view(Scan::All).peer_cn, "a.example.net");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::cert::chain::X509Error;
 use crate::cert::fingerprint::DigestAlg;
 use crate::cert::Certificate;
 use crate::logs::{LogLevel, LogLine, TlsLogMask, Verbosity};
-use crate::names::legacy::CertMatchLine;
+use crate::names::legacy::{CertMatchLine, NameLogEntry, Scan};
 use crate::names::reference::ReferenceId;
 use crate::policy::level::SecurityLevel;
 use crate::version::{Era, PostfixVersion};
@@ -376,7 +376,7 @@ fn handshake_failed(mut c: Connection, why: &str) -> Connection {
 
 /// Derives flags, log lines and failure text from verification (`verify_x509()` 3.6+,
 /// `verify_extract_print()` + `verify_extract_name()` ≤3.5).
-fn apply_verification(c: &mut Connection, req: &ConnectionRequest<'_>, level: SecurityLevel, v: Verification) {
+fn apply_verification(c: &mut Connection, req: &ConnectionRequest<'_>, level: SecurityLevel, mut v: Verification) {
     let p = req.program;
     let namaddr = c.namaddr.clone();
     let leaf = &req.served[0];
@@ -404,40 +404,75 @@ fn apply_verification(c: &mut Connection, req: &ConnectionRequest<'_>, level: Se
                 digest_lines.push((line.clone(), m.clone()));
             }
         }
+        // ≤3.5's match details are logged with certmatch or verbose TLS logging
+        // (`smtp_tls_loglevel` 2). When none of the peer-certificate bits is set, the lines a
+        // certmatch setting would add are still predicted, as hints the setting hides.
+        let mask = req.log_mask;
+        let names_logged = mask.any(TlsLogMask::CERTMATCH | TlsLogMask::VERBOSE);
+        let hint = !mask.any(TlsLogMask::CERTMATCH | TlsLogMask::VERBOSE | TlsLogMask::PEERCERT);
         for (line, digest) in digest_lines {
-            c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, format!("{namaddr}: {line}")));
+            if names_logged || hint {
+                c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, format!("{namaddr}: {line}")));
+            }
             c.matched_fingerprints.push(digest.clone());
             c.matched_fingerprint = Some(digest);
         }
-        for line in &v.legacy_anchor_lines {
-            c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, format!("{namaddr}: {line}")));
+        if names_logged || hint {
+            for line in &v.legacy_anchor_lines {
+                c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, format!("{namaddr}: {line}")));
+            }
         }
-        if let Some(names) = &v.legacy_names {
-            for w in &names.warnings {
-                let text = format!("tls_dns_name: {namaddr}: {}", w.text);
-                c.warnings.push(text.clone());
-                c.log.push(LogLine::new(p, LogLevel::Warning, Verbosity::Certmatch, text));
+        if let Some(names) = v.legacy_names.as_mut() {
+            // verify_extract_name(): the names are looked at only to verify a trusted chain
+            // not yet matched at a must-trust level, or because certmatch logging asks for it;
+            // without certmatch the SANs are checked up to the first match.
+            let verify_peername = !c.flags.matched && c.flags.trusted && level.must_trust();
+            let scan = Scan::of(verify_peername, mask.any(TlsLogMask::CERTMATCH));
+            let actual = names.view(scan);
+            let full = names.view(Scan::All);
+            let shown = if hint { &full } else { &actual };
+            let always_warnings = actual.warning_count();
+            let superseded_cn = !names.sans.is_empty();
+            let mut warnings_seen = 0;
+            for entry in &shown.entries {
+                match entry {
+                    NameLogEntry::Warning(w) => {
+                        let text = format!("tls_dns_name: {namaddr}: {}", w.text);
+                        // Warnings of names the check reached are always logged; those only a
+                        // certmatch scan reaches are hints.
+                        let verbosity = if warnings_seen < always_warnings { Verbosity::Always } else { Verbosity::Certmatch };
+                        warnings_seen += 1;
+                        if verbosity == Verbosity::Always {
+                            c.warnings.push(text.clone());
+                        }
+                        c.log.push(LogLine::new(p, LogLevel::Warning, verbosity, text));
+                    }
+                    NameLogEntry::Line(_) if !(names_logged || hint) => {}
+                    NameLogEntry::Line(line) => {
+                        // SAN lines and the no-SAN CN line use the client's name; the
+                        // superseded-CN line uses the TLS library's lower-cased one.
+                        let peer = if line.source == "CommonName" && superseded_cn { namaddr.clone() } else { c.server_namaddr.clone() };
+                        let text = if line.source == "CommonName" {
+                            format!("{peer} {}CommonName {}", if line.matched { "Matched " } else { "" }, line.name)
+                        } else {
+                            format!("{peer}: {}subjectAltName: {}", if line.matched { "Matched " } else { "" }, line.name)
+                        };
+                        c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, text));
+                        if names_logged {
+                            c.certmatch.push(CertMatchLine { peer, ..line.clone() });
+                        }
+                    }
+                }
             }
-            let has_san = names.lines.iter().any(|l| l.source == "subjectAltName");
-            for line in &names.lines {
-                // SAN lines and the no-SAN CN line use the client's name; the superseded-CN line
-                // uses the TLS library's lower-cased one.
-                let peer = if line.source == "CommonName" && has_san { namaddr.clone() } else { c.server_namaddr.clone() };
-                let text = if line.source == "CommonName" {
-                    format!("{peer} {}CommonName {}", if line.matched { "Matched " } else { "" }, line.name)
-                } else {
-                    format!("{peer}: {}subjectAltName: {}", if line.matched { "Matched " } else { "" }, line.name)
-                };
-                c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Certmatch, text));
-                c.certmatch.push(CertMatchLine { peer, ..line.clone() });
-            }
-            if !c.flags.matched && c.flags.trusted && level.must_trust() && names.check.matched() {
+            if verify_peername && names.check.matched() {
                 c.flags.matched = true;
             }
+            // subject_CN= shows the name this scan kept (a hint shows certmatch's).
+            names.peer_cn = if hint { full.peer_cn } else { actual.peer_cn };
         }
         c.flags.secured = c.flags.present && c.flags.trusted && c.flags.matched && level != SecurityLevel::HalfDane;
         let has_ta = req.dane.and_then(|d| d.legacy.as_ref()).map(|l| l.has_ta()).unwrap_or(true);
-        let logs_untrusted = level.must_trust() && (!level.dane_based() || has_ta);
+        let logs_untrusted = (level.must_trust() && (!level.dane_based() || has_ta)) || mask.any(TlsLogMask::UNTRUSTED);
         if !c.flags.trusted && logs_untrusted {
             if let Some(ev) = &v.reported {
                 let line = failure_text(ev, &namaddr, v.forced.as_ref());
@@ -469,7 +504,8 @@ fn apply_verification(c: &mut Connection, req: &ConnectionRequest<'_>, level: Se
         } else if era == Era::OpenSsl && level.must_match() && reported == Some(X509Error::HostnameMismatch) {
             c.flags.trusted = true;
         }
-        if !c.flags.matched && level.must_match() {
+        // tls_client_start() adds the untrusted bit at must-match levels.
+        if !c.flags.matched && (level.must_match() || req.log_mask.any(TlsLogMask::UNTRUSTED)) {
             if let Some(ev) = &v.reported {
                 let line = failure_text(ev, &namaddr, v.forced.as_ref());
                 c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, line.clone()));
