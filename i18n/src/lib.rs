@@ -10,10 +10,16 @@
 //! feature (the CLI); without it (the page, whose download size counts) a caller fetches the
 //! file and hands it to [`install`], and until then the language shows English.
 //!
+//! With the `engine` feature, `words` turns the engine's codes (marks, rules, OpenSSL errors,
+//! fixes, diagnostics) into words; the page and the CLI share it.
+//!
 //! What is never in the catalogue: literal Postfix text (parameter names, log lines, policy
 //! syntax, DSN texts, OpenSSL error strings). Users search for those, so they are shown verbatim.
 
 use std::sync::OnceLock;
+
+#[cfg(feature = "engine")]
+pub mod words;
 
 /// The English catalogue's text.
 pub const EN: &str = include_str!("../catalogue/en.txt");

@@ -1,5 +1,7 @@
-//! Words for the engine's data, in the page's language: step titles and summaries built from
-//! each step's structured detail, the name-matching rules, OpenSSL errors, diagnostics and fixes.
+//! Words for the page's view of the engine's data, in the page's language: step titles and
+//! summaries built from each step's structured detail, sources, references and the verdict.
+//! The words for the engine's own codes (marks, rules, OpenSSL errors, diagnostics, fixes) live in
+//! `peername_i18n::words`, shared with the CLI, and are re-exported here.
 //!
 //! Keys are built from the engine's stable codes. Where the catalogue lacks a code (or cannot
 //! fill its placeholders from the data), the engine's English text is used. Literal Postfix text
@@ -7,58 +9,12 @@
 
 use super::i18n::{t, tf, tf_opt, Lang};
 use crate::view::{ConnectionView, DetailView, HandshakeView, LevelSourceView, MatchSourceView, MxView, NextView, RefKindView, ReportView, RouteSourceView, ServerView, SkipView, StepView};
-use peername_engine::cert::chain::X509Error;
-use peername_engine::diag::{Diagnostic, Severity, Source};
-use peername_engine::fixes::{Fix, FixKind};
-use peername_engine::names::cert_names::NameSource;
-use peername_engine::names::openssl::Rule;
-use peername_engine::names::reference::Strategy;
 use peername_engine::policy::lookup::WalkShape;
-use peername_engine::tls::verify::{Origin, Phase};
-use peername_engine::trace::{Mark, RuleRef};
-use peername_engine::version::Era;
 
-/// The word for a step's outcome (shown next to its icon: colour is never the only signal).
-pub fn mark_word(lang: Lang, mark: Mark) -> &'static str {
-    match mark {
-        Mark::Pass => t(lang, "mark.pass"),
-        Mark::Fail => t(lang, "mark.fail"),
-        Mark::Info => t(lang, "mark.info"),
-        Mark::Warn => t(lang, "mark.warn"),
-        Mark::Skip => t(lang, "mark.skip"),
-    }
-}
-
-/// The icon for a step's outcome (decorative; the word says the same).
-pub fn mark_icon(mark: Mark) -> &'static str {
-    match mark {
-        Mark::Pass => "✓",
-        Mark::Fail => "✗",
-        Mark::Info => "ℹ",
-        Mark::Warn => "⚠",
-        Mark::Skip => "–",
-    }
-}
-
-/// CSS class name of a mark.
-pub fn mark_class(mark: Mark) -> &'static str {
-    match mark {
-        Mark::Pass => "pass",
-        Mark::Fail => "fail",
-        Mark::Info => "info",
-        Mark::Warn => "warn",
-        Mark::Skip => "skip",
-    }
-}
-
-/// The era's name.
-pub fn era_label(lang: Lang, era: Era) -> &'static str {
-    match era {
-        Era::Legacy => t(lang, "era.legacy"),
-        Era::OpenSslUntrustedBug => t(lang, "era.openssl-untrusted-bug"),
-        Era::OpenSsl => t(lang, "era.openssl"),
-    }
-}
+pub use peername_i18n::words::{
+    diagnostic_hint, diagnostic_message, era_label, fix_cost, fix_title, mark_class, mark_icon, mark_word, match_rule, match_rule_code, match_rule_key, name_source, origin, phase,
+    postconf_url, rule_text, rule_versions, severity, source_label, stage, strategy, x509_literal, x509_meaning,
+};
 
 /// A step's title, from its kind.
 pub fn step_title(lang: Lang, step: &StepView) -> String {
@@ -196,77 +152,6 @@ pub fn connection_summary(lang: Lang, c: &ConnectionView) -> String {
     }
 }
 
-/// The rule a step applies, in words.
-pub fn rule_text(lang: Lang, rule: &RuleRef) -> String {
-    tf_opt(lang, &format!("rule.{}", rule.code), &[]).unwrap_or_else(|| rule.text.clone())
-}
-
-/// The versions a rule holds for.
-pub fn rule_versions(lang: Lang, rule: &RuleRef) -> String {
-    if rule.versions == "all" {
-        t(lang, "rule.versions.all").into()
-    } else {
-        tf(lang, "rule.versions", &[("versions", &rule.versions)])
-    }
-}
-
-/// The catalogue key of a name-matching rule (`match.` and the engine's serialized code).
-pub fn match_rule_key(rule: Rule) -> &'static str {
-    match rule {
-        Rule::ExactMatch => "match.exact-match",
-        Rule::ExactMismatch => "match.exact-mismatch",
-        Rule::TrailingDotMismatch => "match.trailing-dot-mismatch",
-        Rule::WildcardOneLabel => "match.wildcard-one-label",
-        Rule::WildcardLabelMismatch => "match.wildcard-label-mismatch",
-        Rule::WildcardSuffixMismatch => "match.wildcard-suffix-mismatch",
-        Rule::WildcardInvalidLiteral => "match.wildcard-invalid-literal",
-        Rule::WildcardMultiLabel => "match.wildcard-multi-label",
-        Rule::SuffixMatch => "match.suffix-match",
-        Rule::SuffixTooShort => "match.suffix-too-short",
-        Rule::SuffixMismatch => "match.suffix-mismatch",
-        Rule::NulInName => "match.nul-in-name",
-        Rule::NonAscii => "match.non-ascii",
-        Rule::CnIgnoredDnsSanPresent => "match.cn-ignored-dns-san-present",
-        Rule::CnIgnoredNotFirst => "match.cn-ignored-not-first",
-        Rule::IpReferenceSkipsDnsNames => "match.ip-reference-skips-dns-names",
-        Rule::DnsReferenceSkipsIpSans => "match.dns-reference-skips-ip-sans",
-        Rule::IpMatch => "match.ip-match",
-        Rule::IpMismatch => "match.ip-mismatch",
-        Rule::RejectedName => "match.rejected-name",
-    }
-}
-
-/// The engine's serialized code of a name-matching rule (for tests and `data-rule`).
-pub fn match_rule_code(rule: Rule) -> &'static str {
-    match_rule_key(rule).trim_start_matches("match.")
-}
-
-/// Why one reference × certificate-name comparison came out as it did (every rule has words:
-/// the tests check it).
-pub fn match_rule(lang: Lang, rule: Rule) -> &'static str {
-    t(lang, match_rule_key(rule))
-}
-
-/// Where a certificate name comes from.
-pub fn name_source(lang: Lang, source: NameSource) -> &'static str {
-    match source {
-        NameSource::DnsSan => t(lang, "name-source.dns-san"),
-        NameSource::IpSan => t(lang, "name-source.ip-san"),
-        NameSource::CommonName => t(lang, "name-source.cn"),
-    }
-}
-
-/// What a match-list element means.
-pub fn strategy(lang: Lang, s: Strategy) -> &'static str {
-    match s {
-        Strategy::Nexthop => t(lang, "strategy.nexthop"),
-        Strategy::DotNexthop => t(lang, "strategy.dot-nexthop"),
-        Strategy::Hostname => t(lang, "strategy.hostname"),
-        Strategy::Name => t(lang, "strategy.name"),
-        Strategy::DotDomain => t(lang, "strategy.dot-domain"),
-    }
-}
-
 /// What kind of identifier a reference became.
 pub fn reference_kind(lang: Lang, kind: &RefKindView) -> String {
     match kind {
@@ -274,64 +159,6 @@ pub fn reference_kind(lang: Lang, kind: &RefKindView) -> String {
         RefKindView::Ip => t(lang, "reference.ip").into(),
         RefKindView::Skipped(warning) => tf(lang, "reference.skipped", &[("warning", warning)]),
     }
-}
-
-/// Where a chain certificate came from.
-pub fn origin(lang: Lang, o: Origin) -> &'static str {
-    match o {
-        Origin::Served => t(lang, "origin.served"),
-        Origin::CaFile => t(lang, "origin.ca-file"),
-        Origin::TrustAnchor => t(lang, "origin.trust-anchor"),
-    }
-}
-
-/// Which step of OpenSSL's verification raised an error.
-pub fn phase(lang: Lang, p: Phase) -> &'static str {
-    match p {
-        Phase::Chain => t(lang, "phase.chain"),
-        Phase::Extensions => t(lang, "phase.extensions"),
-        Phase::Names => t(lang, "phase.names"),
-        Phase::Dates => t(lang, "phase.dates"),
-        Phase::Dane => t(lang, "phase.dane"),
-        Phase::Forced => t(lang, "phase.forced"),
-    }
-}
-
-/// OpenSSL's own text for an error, verbatim as Postfix logs it (`num=62:hostname mismatch`).
-pub fn x509_literal(e: X509Error) -> String {
-    format!("num={}:{}", e.code(), e.openssl_text())
-}
-
-/// What an OpenSSL error means, in words (none for rare ones: the literal text stands alone).
-pub fn x509_meaning(lang: Lang, e: X509Error) -> Option<String> {
-    tf_opt(lang, &format!("x509.{}", e.code()), &[])
-}
-
-/// The fix kind's name.
-pub fn fix_title(lang: Lang, kind: FixKind) -> &'static str {
-    match kind {
-        FixKind::MatchCertificateDomain => t(lang, "fix.match-certificate-domain"),
-        FixKind::KeepDefaultsAddDomain => t(lang, "fix.keep-defaults-add-domain"),
-        FixKind::MatchExactName => t(lang, "fix.match-exact-name"),
-        FixKind::MatchHostname => t(lang, "fix.match-hostname"),
-        FixKind::LevelVerify => t(lang, "fix.level-verify"),
-        FixKind::PinPublicKey => t(lang, "fix.pin-public-key"),
-        FixKind::LevelEncrypt => t(lang, "fix.level-encrypt"),
-    }
-}
-
-/// The fix's security cost.
-pub fn fix_cost(lang: Lang, fix: &Fix) -> String {
-    let key = match fix.kind {
-        FixKind::MatchCertificateDomain => "fix.cost.match-certificate-domain",
-        FixKind::KeepDefaultsAddDomain => "fix.cost.keep-defaults-add-domain",
-        FixKind::MatchExactName => "fix.cost.match-exact-name",
-        FixKind::MatchHostname => "fix.cost.match-hostname",
-        FixKind::LevelVerify => "fix.cost.level-verify",
-        FixKind::PinPublicKey => "fix.cost.pin-public-key",
-        FixKind::LevelEncrypt => "fix.cost.level-encrypt",
-    };
-    tf_opt(lang, key, &[]).unwrap_or_else(|| fix.cost.clone())
 }
 
 /// The first line of the walk: what happens to the mail.
@@ -353,120 +180,9 @@ pub fn verdict_headline(lang: Lang, report: &ReportView) -> String {
     report.verdict.headline.clone()
 }
 
-/// Why it failed, by the engine's stage code.
-pub fn stage(lang: Lang, code: &str) -> Option<String> {
-    if code == "none" {
-        return None;
-    }
-    tf_opt(lang, &format!("stage.{code}"), &[])
-}
-
-/// Which pane a diagnostic belongs to, as a label.
-pub fn source_label(lang: Lang, source: Source) -> String {
-    match source {
-        Source::MainCf => t(lang, "pane.main-cf").into(),
-        Source::PolicyTable => t(lang, "pane.policy").into(),
-        Source::TransportTable => t(lang, "pane.transport").into(),
-        Source::Destination => t(lang, "pane.destination").into(),
-        Source::Mx => t(lang, "pane.mx").into(),
-        Source::Addresses => t(lang, "pane.addresses").into(),
-        Source::Certificates(i) => tf(lang, "pane.certificates.n", &[("n", &(i + 1).to_string())]),
-        Source::CaBundle => t(lang, "pane.ca-bundle").into(),
-        Source::Tlsa => t(lang, "pane.tlsa").into(),
-        Source::Log => t(lang, "pane.log").into(),
-        Source::Scenario => t(lang, "pane.scenario").into(),
-    }
-}
-
-/// The severity's word.
-pub fn severity(lang: Lang, s: Severity) -> &'static str {
-    match s {
-        Severity::Error => t(lang, "severity.error"),
-        Severity::Warning => t(lang, "severity.warning"),
-        Severity::Info => t(lang, "severity.info"),
-    }
-}
-
-fn params(d: &Diagnostic) -> Vec<(&str, &str)> {
-    d.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
-}
-
-/// A diagnostic's message: the catalogue's text for its code and params, else the engine's.
-pub fn diagnostic_message(lang: Lang, d: &Diagnostic) -> String {
-    tf_opt(lang, &format!("diag.{}", d.code), &params(d)).unwrap_or_else(|| d.message.clone())
-}
-
-/// A diagnostic's hint, likewise.
-pub fn diagnostic_hint(lang: Lang, d: &Diagnostic) -> Option<String> {
-    let hint = d.hint.as_ref()?;
-    Some(tf_opt(lang, &format!("diag.{}.hint", d.code), &params(d)).unwrap_or_else(|| hint.clone()))
-}
-
-/// The postconf(5) anchor of a parameter (plain link, nothing is fetched).
-pub fn postconf_url(parameter: &str) -> String {
-    format!("https://www.postfix.org/postconf.5.html#{parameter}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::i18n::lookup;
-
-    const RULES: [Rule; 20] = [
-        Rule::ExactMatch,
-        Rule::ExactMismatch,
-        Rule::TrailingDotMismatch,
-        Rule::WildcardOneLabel,
-        Rule::WildcardLabelMismatch,
-        Rule::WildcardSuffixMismatch,
-        Rule::WildcardInvalidLiteral,
-        Rule::WildcardMultiLabel,
-        Rule::SuffixMatch,
-        Rule::SuffixTooShort,
-        Rule::SuffixMismatch,
-        Rule::NulInName,
-        Rule::NonAscii,
-        Rule::CnIgnoredDnsSanPresent,
-        Rule::CnIgnoredNotFirst,
-        Rule::IpReferenceSkipsDnsNames,
-        Rule::DnsReferenceSkipsIpSans,
-        Rule::IpMatch,
-        Rule::IpMismatch,
-        Rule::RejectedName,
-    ];
-
-    #[test]
-    fn every_name_matching_rule_has_words() {
-        for rule in RULES {
-            let code = match_rule_code(rule);
-            assert_eq!(serde_json::to_value(rule).unwrap(), serde_json::Value::String(code.into()), "code of {rule:?}");
-            assert!(lookup(Lang::En, &format!("match.{code}")).is_some(), "match.{code} is missing in en.txt");
-        }
-    }
-
-    #[test]
-    fn every_openssl_error_and_stage_has_words() {
-        for e in X509Error::ALL {
-            assert!(x509_meaning(Lang::En, e).is_some(), "x509.{} is missing in en.txt", e.code());
-        }
-        for stage_code in ["policy-syntax", "no-starttls", "handshake", "chain-trust", "name-match", "fingerprint", "dane", "config", "dns", "policy"] {
-            assert!(stage(Lang::En, stage_code).is_some(), "stage.{stage_code} is missing in en.txt");
-        }
-    }
-
-    /// Every rule code the engine's trace uses has words (scanned from engine/src/trace.rs).
-    #[test]
-    fn every_trace_rule_code_has_words() {
-        let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../engine/src/trace.rs")).unwrap();
-        let mut n = 0;
-        for (at, _) in src.match_indices("rule(") {
-            let Some(rest) = src[at + 5..].trim_start().strip_prefix('"') else { continue };
-            let code = &rest[..rest.find('"').unwrap()];
-            assert!(lookup(Lang::En, &format!("rule.{code}")).is_some(), "rule.{code} is missing in en.txt");
-            n += 1;
-        }
-        assert!(n >= 15, "found only {n} rule codes");
-    }
 
     #[test]
     fn fastmail_steps_read_from_their_data() {
@@ -486,17 +202,5 @@ mod tests {
         for fix in &report.fixes {
             assert!(!fix_cost(Lang::En, fix).is_empty());
         }
-    }
-
-    #[test]
-    fn diagnostics_use_the_catalogue_only_when_params_fill_it() {
-        let mut d = Diagnostic::error("destination.empty", Source::Destination, "engine text");
-        assert_ne!(diagnostic_message(Lang::En, &d), "engine text");
-        d.code = "no.such-code".into();
-        assert_eq!(diagnostic_message(Lang::En, &d), "engine text");
-        let d = Diagnostic::warning("table.colon-key", Source::PolicyTable, "engine text");
-        assert_eq!(diagnostic_message(Lang::En, &d), "engine text", "no key param: the engine's text");
-        let d = d.param("key", "example.com:");
-        assert!(diagnostic_message(Lang::En, &d).contains("example.com:"));
     }
 }
