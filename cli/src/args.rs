@@ -7,6 +7,11 @@ use std::path::PathBuf;
 #[derive(Parser, Debug)]
 #[command(name = "peername", version, about, long_about = None)]
 pub struct Cli {
+    /// Language of the words: en, ja or zh (default: from LC_ALL, LC_MESSAGES or LANG, e.g.
+    /// ja_JP.UTF-8; else English). Literal Postfix text (log lines, policy lines, parameter names,
+    /// DSN texts) and JSON output are never translated.
+    #[arg(long, global = true, value_name = "LANG", value_parser = clap::builder::PossibleValuesParser::new(crate::lang::ACCEPTED), ignore_case = true)]
+    pub lang: Option<String>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

@@ -7,6 +7,7 @@ use crate::inputs;
 use crate::render;
 use crate::style::Style;
 use peername_engine::diag::Severity;
+use peername_i18n::tf;
 
 /// Runs the command (the arguments are boxed: they are by far the largest subcommand's).
 pub fn run(a: Box<ExplainArgs>) -> Result<u8, Vec<String>> {
@@ -28,10 +29,10 @@ pub fn run(a: Box<ExplainArgs>) -> Result<u8, Vec<String>> {
     if a.json {
         match serde_json::to_string_pretty(&report) {
             Ok(j) => crate::output::println(&j),
-            Err(e) => return Err(vec![format!("cannot render JSON: {e}")]),
+            Err(e) => return Err(vec![tf(crate::lang::current(), "cli.error.json", &[("error", &e.to_string())])]),
         }
     } else {
-        crate::output::print(&render::report::render(&report, &Style::new(a.color)));
+        crate::output::print(&render::report::render(&report, crate::lang::current(), &Style::new(a.color)));
     }
     Ok(if report.verdict.delivered { 0 } else { 1 })
 }

@@ -4,6 +4,7 @@ use crate::args::ExplainArgs;
 use peername_engine::cert::pem::parse_certificates;
 use peername_engine::diag::{Severity, Source};
 use peername_engine::scenario::{CaTrust, Scenario, ServedChain};
+use peername_i18n::{t, tf};
 use std::path::Path;
 
 /// The largest input file accepted (the page applies the same bound per pane).
@@ -11,12 +12,15 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Reads a file as bytes, refusing huge files.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
+    let lang = crate::lang::current();
+    let file = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| format!("{}: {}", path.display(), io_text(&e)))?;
     if meta.is_dir() {
-        return Err(format!("{}: is a directory", path.display()));
+        return Err(tf(lang, "cli.error.is-directory", &[("file", &file)]));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(format!("{}: {} bytes is more than the {} MiB peername reads", path.display(), meta.len(), MAX_FILE_BYTES / 1024 / 1024));
+        let (bytes, mib) = (meta.len().to_string(), (MAX_FILE_BYTES / 1024 / 1024).to_string());
+        return Err(tf(lang, "cli.error.too-large", &[("file", &file), ("bytes", &bytes), ("mib", &mib)]));
     }
     std::fs::read(path).map_err(|e| format!("{}: {}", path.display(), io_text(&e)))
 }
@@ -25,16 +29,19 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
 pub fn read_text(path: &Path) -> Result<String, String> {
     let bytes = read_bytes(path)?;
     if bytes.contains(&0) {
-        return Err(format!("{}: binary data (NUL bytes), expected text", path.display()));
+        return Err(tf(crate::lang::current(), "cli.error.binary", &[("file", &path.display().to_string())]));
     }
-    String::from_utf8(bytes).map_err(|e| format!("{}: not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to().to_string();
+        tf(crate::lang::current(), "cli.error.not-utf8", &[("file", &path.display().to_string()), ("offset", &offset)])
+    })
 }
 
 /// An I/O error as one short phrase ("no such file", "permission denied").
 pub fn io_text(e: &std::io::Error) -> String {
     match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::NotFound => t(crate::lang::current(), "cli.error.no-such-file").into(),
+        std::io::ErrorKind::PermissionDenied => t(crate::lang::current(), "cli.error.permission-denied").into(),
         _ => e.to_string(),
     }
 }
@@ -48,12 +55,12 @@ pub fn scenario(a: &ExplainArgs, now: &str) -> Result<Scenario, Vec<String>> {
                 let mut buf = String::new();
                 match std::io::Read::read_to_string(&mut std::io::stdin(), &mut buf) {
                     Ok(_) => Ok(buf),
-                    Err(e) => Err(format!("standard input: {e}")),
+                    Err(e) => Err(tf(crate::lang::current(), "cli.error.stdin", &[("error", &e.to_string())])),
                 }
             } else {
                 read_text(Path::new(src))
             };
-            match text.and_then(|t| serde_json::from_str::<Scenario>(&t).map_err(|e| format!("{src}: not a scenario: {e}"))) {
+            match text.and_then(|t| serde_json::from_str::<Scenario>(&t).map_err(|e| tf(crate::lang::current(), "cli.error.not-a-scenario", &[("file", src), ("error", &e.to_string())]))) {
                 Ok(s) => s,
                 Err(e) => return Err(vec![e]),
             }
@@ -108,7 +115,7 @@ pub fn scenario(a: &ExplainArgs, now: &str) -> Result<Scenario, Vec<String>> {
                 }
                 Err(e) => problems.push(e),
             },
-            None => problems.push(format!("--tafile {t}: expected PATH=FILE (PATH as written in the policy table)")),
+            None => problems.push(tf(crate::lang::current(), "cli.error.tafile", &[("value", t)])),
         }
     }
     if let Some(ca) = &a.ca_file {
@@ -126,13 +133,13 @@ pub fn scenario(a: &ExplainArgs, now: &str) -> Result<Scenario, Vec<String>> {
         match yes_no(v) {
             Some(true) => s.ca_trust = CaTrust::Trusted,
             Some(false) => s.ca_trust = CaTrust::Untrusted,
-            None => problems.push(format!("--ca-trusted {v}: expected yes or no")),
+            None => problems.push(tf(crate::lang::current(), "cli.error.yes-no", &[("option", "--ca-trusted"), ("value", v)])),
         }
     }
     if let Some(v) = &a.dnssec {
         match yes_no(v) {
             Some(flag) => s.dnssec_validated = flag,
-            None => problems.push(format!("--dnssec {v}: expected yes or no")),
+            None => problems.push(tf(crate::lang::current(), "cli.error.yes-no", &[("option", "--dnssec"), ("value", v)])),
         }
     }
     s.insecure_names.extend(a.insecure.iter().map(|n| n.trim().trim_end_matches('.').to_ascii_lowercase()));
@@ -144,7 +151,7 @@ pub fn scenario(a: &ExplainArgs, now: &str) -> Result<Scenario, Vec<String>> {
     }
     if let Some(t) = &a.at {
         if peername_engine::cert::time::parse_rfc3339(t).is_none() {
-            problems.push(format!("--at {t}: expected an RFC 3339 time such as 2026-11-23T04:00:00Z"));
+            problems.push(tf(crate::lang::current(), "cli.error.at", &[("value", t)]));
         }
         s.evaluated_at = Some(t.clone());
     } else if s.evaluated_at.is_none() {
@@ -171,11 +178,17 @@ fn yes_no(v: &str) -> Option<bool> {
 fn certificate_problem(file: &str, bytes: &[u8]) -> Option<String> {
     let parsed = parse_certificates(bytes, Source::Certificates(0));
     if parsed.diagnostics.iter().any(|d| d.code == "cert.private-key-refused") {
-        return Some(format!("{file}: contains a private key; peername refuses to read keys (pass the certificate file only)"));
+        return Some(tf(crate::lang::current(), "cli.error.private-key", &[("file", file)]));
     }
     if parsed.certificates.is_empty() {
-        let why = parsed.diagnostics.iter().find(|d| d.severity == Severity::Error).map(|d| d.message.clone()).unwrap_or_else(|| "no certificate found".into());
-        return Some(format!("{file}: no certificate: {why}"));
+        let lang = crate::lang::current();
+        let why = parsed
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == Severity::Error)
+            .map(|d| crate::render::words::diagnostic_message(lang, d))
+            .unwrap_or_else(|| t(lang, "cli.error.no-certificate-found").into());
+        return Some(tf(lang, "cli.error.no-certificate", &[("file", file), ("why", &why)]));
     }
     None
 }

@@ -6,6 +6,7 @@ use crate::style::Style;
 use peername_engine::diag::Severity;
 use peername_engine::lint::{lint, LintOptions};
 use peername_engine::version::{PostfixVersion, DEFAULT_VERSION};
+use peername_i18n::tf;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -16,6 +17,7 @@ pub fn run(a: LintArgs) -> Result<u8, Vec<String>> {
     let version = PostfixVersion::parse(&version_text).map_err(|e| vec![format!("--postfix {version_text}: {e}")])?;
     let opts = LintOptions { version, texthash: a.texthash };
     let style = Style::new(a.color);
+    let lang = crate::lang::current();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut findings = 0usize;
@@ -31,7 +33,7 @@ pub fn run(a: LintArgs) -> Result<u8, Vec<String>> {
         let mut file = BufReader::with_capacity(1 << 16, file);
         // A table is text: NUL bytes at the start mean a binary file (a .db, a UTF-16 export).
         if file.fill_buf().is_ok_and(|head| head.contains(&0)) {
-            unreadable.push(format!("{}: binary data (NUL bytes), expected a text policy table (the source file, not the .db)", path.display()));
+            unreadable.push(tf(lang, "cli.error.binary-table", &[("file", &path.display().to_string())]));
             continue;
         }
         let name = path.display().to_string();
@@ -56,7 +58,7 @@ pub fn run(a: LintArgs) -> Result<u8, Vec<String>> {
                 }
                 Format::Text => {
                     let line = d.position.and_then(|p| lines.line(p.line));
-                    writeln!(out, "{}", diagnostic::render(&d, &name, line.as_deref(), &style))
+                    writeln!(out, "{}", diagnostic::render(&d, &name, line.as_deref(), lang, &style))
                 }
             };
             if let Err(e) = written {
@@ -64,7 +66,9 @@ pub fn run(a: LintArgs) -> Result<u8, Vec<String>> {
             }
         });
         if a.format == Format::Text {
-            let _ = writeln!(out, "{name}: {} entries, {} errors, {} warnings", summary.entries, summary.errors, summary.warnings);
+            let counts = [summary.entries, summary.errors, summary.warnings].map(|n| n.to_string());
+            let line = tf(lang, "cli.lint.summary", &[("file", &name), ("entries", &counts[0]), ("errors", &counts[1]), ("warnings", &counts[2])]);
+            let _ = writeln!(out, "{line}");
         }
     }
     let _ = out.flush();

@@ -4,6 +4,7 @@
 mod args;
 mod explain_cmd;
 mod inputs;
+mod lang;
 mod lint_cmd;
 mod output;
 mod render;
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    lang::set(lang::choose(cli.lang.as_deref()));
     let result = match cli.command {
         Command::Explain(a) => explain_cmd::run(a),
         Command::Lint(a) => lint_cmd::run(a),

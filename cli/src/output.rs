@@ -22,6 +22,6 @@ pub fn gone(e: &std::io::Error) -> ! {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         std::process::exit(0);
     }
-    eprintln!("peername: cannot write to standard output: {e}");
+    eprintln!("peername: {}", peername_i18n::tf(crate::lang::current(), "cli.error.stdout", &[("error", &e.to_string())]));
     std::process::exit(i32::from(crate::EXIT_BAD_INPUT));
 }

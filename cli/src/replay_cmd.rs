@@ -3,6 +3,7 @@
 use crate::args::ReplayArgs;
 use crate::inputs::read_text;
 use peername_engine::replay::{predicted, scenario_of, CaFiles, compare};
+use peername_i18n::tf;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -17,7 +18,7 @@ fn find_ca_dir(a: &ReplayArgs) -> Result<PathBuf, String> {
             return Ok(dir);
         }
     }
-    Err(format!("ca.pem not found next to {} or in its parent folder: give --ca-dir", a.file.display()))
+    Err(tf(crate::lang::current(), "cli.error.ca-dir", &[("file", &a.file.display().to_string())]))
 }
 
 /// Runs the command.
@@ -30,7 +31,10 @@ pub fn run(a: ReplayArgs) -> Result<u8, Vec<String>> {
     };
     let (mut agree, mut disagree) = (0usize, 0usize);
     for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let case: Value = serde_json::from_str(line).map_err(|e| vec![format!("{}:{}: not JSON: {e}", a.file.display(), n + 1)])?;
+        let case: Value = serde_json::from_str(line).map_err(|e| {
+            let (file, line, error) = (a.file.display().to_string(), (n + 1).to_string(), e.to_string());
+            vec![tf(crate::lang::current(), "cli.error.not-json", &[("file", &file), ("line", &line), ("error", &error)])]
+        })?;
         let id = case.get("id").cloned().unwrap_or(Value::Null);
         // Only the inputs are read; the recorded output is used by --compare alone.
         let inputs_only = json!({"id": id, "mode": case.get("mode"), "postfix_version": case.get("postfix_version"),
@@ -53,7 +57,8 @@ pub fn run(a: ReplayArgs) -> Result<u8, Vec<String>> {
     }
     if a.compare {
         let total = agree + disagree;
-        eprintln!("replay: {agree} of {total} cases agree with the recorded Postfix output ({disagree} differ)");
+        let counts = [agree, total, disagree].map(|n| n.to_string());
+        eprintln!("{}", tf(crate::lang::current(), "cli.replay.summary", &[("agree", &counts[0]), ("total", &counts[1]), ("differ", &counts[2])]));
         return Ok(if disagree == 0 { 0 } else { 1 });
     }
     Ok(0)

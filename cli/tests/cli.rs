@@ -1,9 +1,11 @@
 //! The `peername` binary end to end: the seed question explained in text (snapshots) and
 //! JSON, DANE inputs, lint findings with exact positions, replay over the vendored oracle
 //! fixtures, and the exit codes (explain: 0 delivered, 1 not delivered, 2 bad input; lint:
-//! 0 clean, 1 findings, 2 unreadable input).
+//! 0 clean, 1 findings, 2 unreadable input), and `--lang`: the words translated, Postfix's own
+//! text verbatim.
 
 use assert_cmd::Command;
+use peername_i18n::{fill, lookup, Lang};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -13,7 +15,8 @@ fn repo(path: &str) -> PathBuf {
 
 fn peername() -> Command {
     let mut c = Command::cargo_bin("peername").expect("the peername binary");
-    c.env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
+    // English unless a test asks for another language (the locale would choose otherwise).
+    c.env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE").env_remove("LC_ALL").env_remove("LC_MESSAGES").env("LANG", "C");
     c
 }
 
@@ -301,4 +304,107 @@ fn replay_reads_inputs_only_and_predicts_the_observed_shape() {
         let got = keys(&predicted["predicted"]);
         assert!(observed.iter().all(|k| got.contains(k)), "{}: observed fields {observed:?}, predicted {got:?}", case["id"]);
     }
+}
+
+/// `key`'s text as `lang` shows it (its own, else English), filled from `args`.
+fn words(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    let text = lookup(lang, key).or_else(|| lookup(Lang::En, key)).unwrap_or_else(|| panic!("{key} is not in en.txt"));
+    fill(text, args).unwrap_or_else(|| panic!("{key}: a placeholder is missing"))
+}
+
+/// The parts of a fastmail explanation that are Postfix's own text: its log lines, the failure
+/// line each server step quotes, and the policy lines of the fixes.
+fn postfix_lines(out: &str) -> Vec<&str> {
+    out.lines()
+        .filter_map(|l| {
+            // Numbered lines are steps (their summaries are words) or fixes (policy lines).
+            let numbered = l.trim_start().split_once(". ").filter(|(n, _)| n.parse::<usize>().is_ok()).map(|(_, rest)| rest);
+            match numbered {
+                Some(rest) => rest.starts_with("fastmail.fm ").then_some(rest),
+                None if l.contains("postfix/smtp[") => Some(l),
+                None => l.find("server certificate verification failed").map(|at| &l[at..]),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn lang_ja_and_zh_translate_the_words_and_keep_postfix_text_verbatim() {
+    let fastmail = repo("examples/fastmail.json");
+    let (code_en, english, _) = run(peername().arg("explain").arg("--scenario").arg(&fastmail));
+    for (lang, option) in [(Lang::Ja, "ja"), (Lang::Zh, "zh")] {
+        // Before the subcommand and after it.
+        let (code, out, err) = run(peername().args(["--lang", option, "explain", "--scenario"]).arg(&fastmail));
+        let (code_after, out_after, _) = run(peername().args(["explain", "--lang", option, "--scenario"]).arg(&fastmail));
+        assert_eq!((code, code_after), (code_en, code_en), "{option}: the same verdict\n{out}{err}");
+        assert_eq!(out, out_after, "{option}: --lang after the subcommand");
+        assert_ne!(out, english, "{option}: --lang is ignored");
+        // Headings and step titles in the language (English where it has no text yet) …
+        let keys: [(&str, &[(&str, &str)]); 7] = [
+            ("cli.report.log-heading", &[("version", "3.7.11")]),
+            ("cli.report.fixes-heading", &[]),
+            ("cli.verdict.not-delivered", &[]),
+            ("step.version", &[]),
+            ("step.policy-lookup", &[]),
+            ("step.match-list", &[]),
+            ("step.server", &[("host", "in1-smtp.messagingengine.com")]),
+        ];
+        for (key, args) in keys {
+            let want = words(lang, key, args);
+            assert!(out.contains(&want), "{option}: {key} = {want:?} is missing\n{out}");
+        }
+        // … and at least one of them really translated, so the check above is not vacuous.
+        let translated = keys.iter().filter(|(key, args)| lookup(lang, key).is_some() && words(lang, key, args) != words(Lang::En, key, args)).count();
+        assert!(translated > 0, "{option}: none of the checked keys is translated yet");
+        // Postfix's own text is never translated.
+        assert_eq!(postfix_lines(&out), postfix_lines(&english), "{option}: Postfix's log and policy lines differ");
+        assert!(postfix_lines(&english).len() >= 20, "{}", english);
+        for literal in ["4.7.5", "Server certificate not verified", "num=62:hostname mismatch", "smtp_tls_secure_cert_match"] {
+            assert!(out.contains(literal), "{option}: {literal:?} is missing\n{out}");
+        }
+        // JSON is a contract: never translated.
+        let (_, json, _) = run(peername().args(["--lang", option, "explain", "--json", "--scenario"]).arg(&fastmail));
+        let (_, json_en, _) = run(peername().args(["explain", "--json", "--scenario"]).arg(&fastmail));
+        assert_eq!(json, json_en, "{option}: JSON changed with --lang");
+    }
+}
+
+#[test]
+fn lint_in_another_language_keeps_postfix_warnings_verbatim() {
+    let table = repo("cli/tests/fixtures/lint/one-of-each.tbl");
+    let (code, text, _) = run(peername().args(["lint", "--lang", "ja", "--postfix", "3.3.0", "--texthash"]).arg(&table));
+    assert_eq!(code, 1);
+    assert!(text.contains("warning: smtp_tls_policy_maps, next-hop destination \"example.com\": invalid attribute name: \"servername\""), "{text}");
+    assert!(text.contains("[policy.invalid-attribute-name]"), "codes stay as they are\n{text}");
+    let file = table.display().to_string();
+    let summary = words(Lang::Ja, "cli.lint.summary", &[("file", &file), ("entries", "10"), ("errors", "5"), ("warnings", "3")]);
+    assert!(text.trim_end().ends_with(&summary), "{text}");
+    let (_, json, _) = run(peername().args(["lint", "--lang", "ja", "--postfix", "3.3.0", "--texthash", "--format", "json"]).arg(&table));
+    let (_, json_en, _) = run(peername().args(["lint", "--postfix", "3.3.0", "--texthash", "--format", "json"]).arg(&table));
+    assert_eq!(json, json_en, "JSON findings are not translated");
+}
+
+#[test]
+fn an_unknown_lang_is_a_usage_error_listing_the_accepted_values() {
+    for args in [&["--lang", "xx", "explain", "--to", "example.com"][..], &["explain", "--to", "example.com", "--lang", "xx"]] {
+        let (code, out, err) = run(peername().args(args));
+        assert_eq!(code, 2, "{args:?}\n{out}{err}");
+        assert!(err.contains("'xx'") && err.contains("--lang"), "{err}");
+        assert!(err.contains("[possible values: en, ja, zh]"), "{err}");
+    }
+}
+
+#[test]
+fn the_locale_chooses_the_language_unless_lang_is_given() {
+    let fastmail = repo("examples/fastmail.json");
+    let explain = |c: &mut Command| run(c.arg("explain").arg("--scenario").arg(&fastmail)).1;
+    let english = explain(&mut peername());
+    let japanese = explain(peername().args(["--lang", "ja"]));
+    assert_ne!(english, japanese);
+    assert_eq!(explain(peername().env("LANG", "ja_JP.UTF-8")), japanese, "LANG=ja_JP.UTF-8 selects Japanese");
+    assert_eq!(explain(peername().env("LANG", "en_US.UTF-8").env("LC_MESSAGES", "ja_JP.UTF-8")), japanese, "LC_MESSAGES beats LANG");
+    assert_eq!(explain(peername().env("LANG", "ja_JP.UTF-8").env("LC_ALL", "C")), english, "LC_ALL=C beats LANG");
+    assert_eq!(explain(peername().env("LANG", "ja_JP.UTF-8").args(["--lang", "en"])), english, "--lang beats the locale");
+    assert_eq!(explain(peername().env("LANG", "zh_CN.UTF-8")), explain(peername().args(["--lang", "zh"])));
+    assert_eq!(explain(peername().env("LANG", "de_DE.UTF-8")), english, "no words for German: English");
 }

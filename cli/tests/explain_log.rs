@@ -12,7 +12,8 @@ fn engine_fixture(path: &str) -> PathBuf {
 
 fn peername() -> Command {
     let mut c = Command::cargo_bin("peername").expect("the peername binary");
-    c.env("NO_COLOR", "1");
+    // English: the assertions read its words (the locale would choose otherwise).
+    c.env("NO_COLOR", "1").env_remove("LC_ALL").env_remove("LC_MESSAGES").env("LANG", "C");
     c
 }
 

@@ -175,9 +175,9 @@ pub fn fix_title(lang: Lang, kind: FixKind) -> &'static str {
     }
 }
 
-/// The fix's security cost.
-pub fn fix_cost(lang: Lang, fix: &Fix) -> String {
-    let key = match fix.kind {
+/// The catalogue key of a fix kind's security cost.
+pub fn fix_cost_key(kind: FixKind) -> &'static str {
+    match kind {
         FixKind::MatchCertificateDomain => "fix.cost.match-certificate-domain",
         FixKind::KeepDefaultsAddDomain => "fix.cost.keep-defaults-add-domain",
         FixKind::MatchExactName => "fix.cost.match-exact-name",
@@ -185,8 +185,12 @@ pub fn fix_cost(lang: Lang, fix: &Fix) -> String {
         FixKind::LevelVerify => "fix.cost.level-verify",
         FixKind::PinPublicKey => "fix.cost.pin-public-key",
         FixKind::LevelEncrypt => "fix.cost.level-encrypt",
-    };
-    tf_opt(lang, key, &[]).unwrap_or_else(|| fix.cost.clone())
+    }
+}
+
+/// The fix's security cost.
+pub fn fix_cost(lang: Lang, fix: &Fix) -> String {
+    tf_opt(lang, fix_cost_key(fix.kind), &[]).unwrap_or_else(|| fix.cost.clone())
 }
 
 /// Why it failed, by the engine's stage code.

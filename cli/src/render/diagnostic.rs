@@ -1,17 +1,21 @@
 //! Diagnostics in rustc/miette style: code, message, `--> file:line:col`, the source line and
-//! a caret under the exact bytes, then Postfix's own warning and a hint.
+//! a caret under the exact bytes, then Postfix's own warning (verbatim) and a hint. The label,
+//! message and hint are in the chosen language; the code and Postfix's warning never are.
 
+use super::words;
 use crate::style::Style;
 use peername_engine::diag::{Diagnostic, Severity};
+use peername_i18n::{tf, words::severity, Lang};
 
-/// Renders one diagnostic. `line_text` is the source line it points into, when known.
-pub fn render(d: &Diagnostic, file: &str, line_text: Option<&str>, style: &Style) -> String {
-    let (label, paint): (&str, fn(&Style, &str) -> String) = match d.severity {
-        Severity::Error => ("error", Style::red),
-        Severity::Warning => ("warning", Style::yellow),
-        Severity::Info => ("note", Style::blue),
+/// Renders one diagnostic in `lang`. `line_text` is the source line it points into, when known.
+pub fn render(d: &Diagnostic, file: &str, line_text: Option<&str>, lang: Lang, style: &Style) -> String {
+    let paint: fn(&Style, &str) -> String = match d.severity {
+        Severity::Error => Style::red,
+        Severity::Warning => Style::yellow,
+        Severity::Info => Style::blue,
     };
-    let mut out = format!("{}: {}\n", paint(style, &format!("{label}[{}]", d.code)), style.bold(&d.message));
+    let label = severity(lang, d.severity);
+    let mut out = format!("{}: {}\n", paint(style, &format!("{label}[{}]", d.code)), style.bold(&words::diagnostic_message(lang, d)));
     let (line, column) = d.position.map(|p| (p.line, p.column)).unwrap_or((0, 0));
     if line > 0 {
         out.push_str(&format!("  {} {file}:{line}:{column}\n", style.blue("-->")));
@@ -30,10 +34,10 @@ pub fn render(d: &Diagnostic, file: &str, line_text: Option<&str>, style: &Style
     }
     if let Some(w) = d.params.get("postfix_warning") {
         let w = postfix_text(w, file);
-        out.push_str(&format!("  {} postfix logs: warning: {w}\n", style.blue("=")));
+        out.push_str(&format!("  {} {}\n", style.blue("="), tf(lang, "cli.diag.postfix-logs", &[("warning", &format!("warning: {w}"))])));
     }
-    if let Some(h) = &d.hint {
-        out.push_str(&format!("  {} help: {h}\n", style.blue("=")));
+    if let Some(h) = words::diagnostic_hint(lang, d) {
+        out.push_str(&format!("  {} {}\n", style.blue("="), tf(lang, "cli.diag.help", &[("hint", &h)])));
     }
     out
 }
