@@ -21,7 +21,7 @@ pub fn run(a: Box<ExplainArgs>) -> Result<u8, Vec<String>> {
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error && matches!(d.code.as_str(), "destination.empty" | "scenario.bad-version"))
-        .map(|d| d.message.clone())
+        .map(|d| render::words::diagnostic_message(crate::lang::current(), d))
         .collect();
     if !blocking.is_empty() {
         return Err(blocking);
