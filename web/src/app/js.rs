@@ -144,3 +144,28 @@ pub fn measure(name: &str, start: f64) {
     let _ = js_sys::Reflect::set(&options, &"end".into(), &performance_now().into());
     let _ = performance_measure(name, &options);
 }
+
+thread_local! {
+    /// When the oldest input not yet shown in a report happened (`performance.now()`).
+    static PENDING_INPUT_AT: std::cell::Cell<Option<f64>> = const { std::cell::Cell::new(None) };
+}
+
+/// Notes that the person just typed or pasted (the first such moment since the last report is
+/// kept: `pn:update` measures from it).
+pub fn note_input() {
+    PENDING_INPUT_AT.with(|at| {
+        if at.get().is_none() {
+            at.set(Some(performance_now()));
+        }
+    });
+}
+
+/// The moment noted by [`note_input`], if any (kept).
+pub fn input_time() -> Option<f64> {
+    PENDING_INPUT_AT.with(std::cell::Cell::get)
+}
+
+/// The moment noted by [`note_input`], cleared.
+pub fn take_input_time() -> Option<f64> {
+    PENDING_INPUT_AT.with(std::cell::Cell::take)
+}

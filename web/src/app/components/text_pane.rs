@@ -1,5 +1,5 @@
 //! One text input (textarea, or a single line), uncontrolled: the browser keeps what is typed,
-//! a pause in typing sends it to the state, and the state's text is copied in only when the
+//! each input event sends it to the state (at the end of the event's task), and the state's text is copied in only when the
 //! pane's generation changes (an example, a permalink, a fix).
 
 use super::diagnostics::{DiagItem, Diagnostics};
@@ -11,8 +11,10 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-/// Milliseconds of quiet before typed text is evaluated.
-pub const DEBOUNCE_MS: u32 = 150;
+/// Milliseconds of quiet before typed text is evaluated: none. Reading even a 10,000-line pane
+/// takes a few milliseconds, and the engine worker coalesces (one explanation in flight, only
+/// the newest inputs wait), so every keystroke can be evaluated as it comes.
+pub const DEBOUNCE_MS: u32 = 0;
 
 /// Props.
 #[derive(Properties, PartialEq)]

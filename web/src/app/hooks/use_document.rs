@@ -16,14 +16,21 @@ pub fn use_document_lang(lang: Lang) {
     });
 }
 
-/// Records `pn:render` — from the worker's message arriving (before it is read) to after the
-/// DOM shows the new report — each time the report changes; the browser tests read it.
+/// Records, each time the report changes, `pn:render` (from the worker's message arriving,
+/// before it is read, to after the DOM shows the new report) and, once the newest input is
+/// shown, `pn:update` (from the first keystroke or paste not yet shown to now: reading the
+/// pane, evaluating in the worker and re-rendering). The browser tests and the bench read them.
 #[hook]
 pub fn use_render_timing(report_revision: Option<u64>, engine: &EngineHandle) {
     let engine = engine.clone();
     use_effect_with(report_revision, move |revision| {
         if revision.is_some() {
             js::measure("pn:render", engine.received_at());
+            if engine.idle() {
+                if let Some(input_at) = js::take_input_time() {
+                    js::measure("pn:update", input_at);
+                }
+            }
         }
     });
 }

@@ -112,6 +112,10 @@ impl EngineHandle {
         }
         self.engine.borrow_mut().in_flight = Some(revision);
         self.post(&Request::Explain { id: revision, inputs: Box::new(inputs.clone()) });
+        // `pn:post`: from the input to the request leaving for the worker (the bench's breakdown).
+        if let Some(at) = js::input_time() {
+            js::measure("pn:post", at);
+        }
     }
 
     /// Loads gallery example `name`.
@@ -138,6 +142,12 @@ impl EngineHandle {
     pub fn read_link(&self, json: String) {
         let id = self.next_id();
         self.post(&Request::ReadLink { id, json });
+    }
+
+    /// True when no explanation runs and none waits: the report shown is the newest.
+    pub fn idle(&self) -> bool {
+        let engine = self.engine.borrow();
+        engine.in_flight.is_none() && engine.waiting.is_none()
     }
 
     /// When the last report arrived (`performance.now()`, before it was read).
