@@ -194,6 +194,41 @@ impl Diagnostic {
         self
     }
 
+    /// The catalogue key of the message: `diag.<code>`, or `diag.<code>.<variant>` when the
+    /// code has several message shapes and the `variant` param names this one.
+    pub fn message_key(&self) -> String {
+        match self.params.get("variant") {
+            Some(variant) => format!("diag.{}.{variant}", self.code),
+            None => format!("diag.{}", self.code),
+        }
+    }
+
+    /// The catalogue key of the hint: the message key followed by `.hint`.
+    pub fn hint_key(&self) -> String {
+        format!("{}.hint", self.message_key())
+    }
+
+    /// The catalogue text of `key` (see [`Diagnostic::message_key`]) filled with this
+    /// diagnostic's params, through `text(key, args)`: a renderer's catalogue lookup that fills
+    /// placeholders and answers `None` for a missing key or value.
+    ///
+    /// A param named `<x>_code` holds a keyword instead of words: the placeholder `{<x>}` is
+    /// filled with the catalogue text `diag.<x>.<keyword>` (itself filled with the params), so
+    /// no English phrase has to travel in a param. `None` when any text or value is missing:
+    /// the renderer then shows [`Diagnostic::message`] or [`Diagnostic::hint`].
+    pub fn words(&self, key: &str, text: impl Fn(&str, &[(&str, &str)]) -> Option<String>) -> Option<String> {
+        let plain: Vec<(&str, &str)> = self.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let mut phrases: Vec<(&str, String)> = Vec::new();
+        for (name, value) in &self.params {
+            if let Some(base) = name.strip_suffix("_code") {
+                phrases.push((base, text(&format!("diag.{base}.{value}"), &plain)?));
+            }
+        }
+        let mut args: Vec<(&str, &str)> = phrases.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        args.extend(plain.iter().copied());
+        text(key, &args)
+    }
+
     /// Fills `position` from `span` against the text the span points into.
     pub fn locate(mut self, index: &LineIndex<'_>) -> Self {
         if let Some(span) = self.span {
@@ -246,5 +281,28 @@ mod tests {
         assert_eq!(d.span, Some(Span { start: 2, end: 4 }));
         assert_eq!(d.hint.as_deref(), Some("fix it"));
         assert_eq!(d.params.get("name").map(String::as_str), Some("v"));
+    }
+
+    #[test]
+    fn keys_follow_the_variant_and_code_params_become_phrases() {
+        let d = Diagnostic::warning("mx.bad-hostname", Source::Mx, "x").param("exchange", "a..b").param("reason_code", "dot");
+        assert_eq!(d.message_key(), "diag.mx.bad-hostname");
+        assert_eq!(d.hint_key(), "diag.mx.bad-hostname.hint");
+        let catalogue = |key: &str, args: &[(&str, &str)]| -> Option<String> {
+            let text = match key {
+                "diag.mx.bad-hostname" => "{exchange}: {reason}",
+                "diag.reason.dot" => "a dot in {exchange}",
+                _ => return None,
+            };
+            let mut out = text.to_string();
+            for (name, value) in args.iter().rev() {
+                out = out.replace(&format!("{{{name}}}"), value);
+            }
+            Some(out)
+        };
+        assert_eq!(d.words(&d.message_key(), catalogue).as_deref(), Some("a..b: a dot in a..b"));
+        assert_eq!(d.words(&d.hint_key(), catalogue), None);
+        let v = d.param("variant", "address");
+        assert_eq!(v.message_key(), "diag.mx.bad-hostname.address");
     }
 }

@@ -114,17 +114,29 @@ fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>) -> Prepared {
     let version = match PostfixVersion::parse(&scenario.postfix_version) {
         Ok(v) => v,
         Err(e) => {
-            diagnostics.push(
-                Diagnostic::error("scenario.bad-version", Source::Scenario, e)
-                    .hint(format!("Using {} instead.", crate::version::DEFAULT_VERSION)),
-            );
+            let mut d = Diagnostic::error("scenario.bad-version", Source::Scenario, e)
+                .hint(format!("Using {} instead.", crate::version::DEFAULT_VERSION))
+                .param("version", scenario.postfix_version.trim())
+                .param("default", crate::version::DEFAULT_VERSION);
+            if PostfixVersion::is_outside_range(&scenario.postfix_version) {
+                let (oldest, newest) = (crate::version::OLDEST, crate::version::NEWEST);
+                d = d
+                    .param("variant", "unsupported")
+                    .param("oldest", format!("{}.{}", oldest.0, oldest.1))
+                    .param("newest", format!("{}.{}", newest.0, newest.1));
+            }
+            diagnostics.push(d);
             PostfixVersion::parse(crate::version::DEFAULT_VERSION).unwrap_or_else(|_| PostfixVersion::new(3, 11, 6))
         }
     };
     let at = scenario.evaluated_at.as_deref().and_then(|t| {
         let parsed = crate::cert::time::parse_rfc3339(t);
         if parsed.is_none() {
-            diagnostics.push(Diagnostic::error("scenario.bad-time", Source::Scenario, format!("\"{t}\" is not an RFC 3339 time")).hint("Use e.g. 2026-11-23T04:07:48Z."));
+            diagnostics.push(
+                Diagnostic::error("scenario.bad-time", Source::Scenario, format!("\"{t}\" is not an RFC 3339 time"))
+                    .hint("Use e.g. 2026-11-23T04:07:48Z.")
+                    .param("time", t),
+            );
         }
         parsed
     });

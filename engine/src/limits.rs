@@ -117,8 +117,9 @@ fn position_of(text: &str, at: usize) -> Position {
     Position { line: head.bytes().filter(|&b| b == b'\n').count() + 1, column: head[line_start..].chars().count() + 1 }
 }
 
-/// `limits.too-large` for a text cut at `kept` of its `text.len()` bytes.
-fn text_diagnostic(field: &str, label: &str, source: Source, text: &str, kept: usize, max: usize) -> Diagnostic {
+/// `limits.too-large` for a text cut at `kept` of its `text.len()` bytes (`variant = text`);
+/// `what` names the input for the catalogue (a `diag.what.*` keyword standing for `label`).
+fn text_diagnostic(field: &str, label: &str, what: &str, source: Source, text: &str, kept: usize, max: usize) -> Diagnostic {
     let position = position_of(text, kept);
     let mut d = Diagnostic::warning(
         "limits.too-large",
@@ -136,13 +137,17 @@ fn text_diagnostic(field: &str, label: &str, source: Source, text: &str, kept: u
     .param("limit", max.to_string())
     .param("size", text.len().to_string())
     .param("kept", kept.to_string())
-    .param("unit", "bytes");
+    .param("unit", "bytes")
+    .param("line", position.line.to_string())
+    .param("column", position.column.to_string())
+    .param("variant", "text")
+    .param("what_code", what);
     d.position = Some(position);
     d
 }
 
 /// `limits.too-large` for a list with `len` items of which `max` are kept.
-fn count_diagnostic(field: &str, label: &str, len: usize, max: usize) -> Diagnostic {
+fn count_diagnostic(field: &str, label: &str, what: &str, len: usize, max: usize) -> Diagnostic {
     Diagnostic::warning(
         "limits.too-large",
         Source::Scenario,
@@ -152,17 +157,21 @@ fn count_diagnostic(field: &str, label: &str, len: usize, max: usize) -> Diagnos
     .param("limit", max.to_string())
     .param("size", len.to_string())
     .param("unit", "items")
+    .param("variant", "count")
+    .param("what_code", what)
 }
 
 /// Cuts `text` to at most `max` bytes: the kept prefix, and the diagnostic when something was
 /// cut. For inputs outside [`Scenario`]: cut a pasted log with [`LOG_MAX`] before
 /// `logread::read_log`.
+///
+/// `field` is also the `diag.what.*` keyword naming the input in the catalogue (e.g. `log`).
 pub fn cut_text<'a>(text: &'a str, max: usize, how: Cut, field: &str, label: &str, source: Source) -> (&'a str, Option<Diagnostic>) {
     let kept = cut_point(text, max, how);
     if kept == text.len() {
         return (text, None);
     }
-    (&text[..kept], Some(text_diagnostic(field, label, source, text, kept, max)))
+    (&text[..kept], Some(text_diagnostic(field, label, field, source, text, kept, max)))
 }
 
 /// Collects the diagnostics of one [`enforce`] run.
@@ -171,11 +180,12 @@ struct Gate {
 }
 
 impl Gate {
-    /// Cuts `text` in place to `max` bytes.
-    fn text(&mut self, text: &mut String, max: usize, how: Cut, field: &str, label: &str, source: Source) {
+    /// Cuts `text` in place to `max` bytes (`what`: the `diag.what.*` keyword of the input).
+    #[allow(clippy::too_many_arguments)]
+    fn text(&mut self, text: &mut String, max: usize, how: Cut, field: &str, label: &str, what: &str, source: Source) {
         let kept = cut_point(text, max, how);
         if kept < text.len() {
-            self.diagnostics.push(text_diagnostic(field, label, source, text, kept, max));
+            self.diagnostics.push(text_diagnostic(field, label, what, source, text, kept, max));
             text.truncate(kept);
         }
     }
@@ -201,7 +211,11 @@ impl Gate {
         .param("limit", max.to_string())
         .param("size", count.to_string())
         .param("kept", at.to_string())
-        .param("unit", "records");
+        .param("unit", "records")
+        .param("line", position.line.to_string())
+        .param("column", position.column.to_string())
+        .param("variant", "records")
+        .param("what_code", field);
         d.position = Some(position);
         self.diagnostics.push(d);
         text.truncate(at);
@@ -228,18 +242,18 @@ impl Gate {
     }
 
     /// Drops the items of `list` past `max`.
-    fn list<T>(&mut self, list: &mut Vec<T>, max: usize, field: &str, label: &str) {
+    fn list<T>(&mut self, list: &mut Vec<T>, max: usize, field: &str, label: &str, what: &str) {
         if list.len() > max {
-            self.diagnostics.push(count_diagnostic(field, label, list.len(), max));
+            self.diagnostics.push(count_diagnostic(field, label, what, list.len(), max));
             list.truncate(max);
         }
     }
 
     /// Cuts a short field (no position: these are not shown as panes).
-    fn short(&mut self, text: &mut String, field: &str, label: &str) {
+    fn short(&mut self, text: &mut String, field: &str, label: &str, what: &str) {
         let kept = cut_point(text, SHORT_FIELD_MAX, Cut::Lines);
         if kept < text.len() {
-            let mut d = text_diagnostic(field, label, Source::Scenario, text, kept, SHORT_FIELD_MAX);
+            let mut d = text_diagnostic(field, label, what, Source::Scenario, text, kept, SHORT_FIELD_MAX);
             d.span = None;
             d.position = None;
             self.diagnostics.push(d);
@@ -255,56 +269,57 @@ pub fn enforce(scenario: &Scenario) -> (Scenario, Vec<Diagnostic>) {
     let mut s = scenario.clone();
     let mut g = Gate { diagnostics: Vec::new() };
 
-    g.short(&mut s.postfix_version, "postfix_version", "The Postfix version");
+    g.short(&mut s.postfix_version, "postfix_version", "The Postfix version", "postfix-version");
     if let Some(t) = s.evaluated_at.as_mut() {
-        g.short(t, "evaluated_at", "The evaluation time");
+        g.short(t, "evaluated_at", "The evaluation time", "evaluation-time");
     }
-    g.text(&mut s.main_cf, MAIN_CF_MAX, Cut::Lines, "main_cf", "main.cf", Source::MainCf);
-    g.text(&mut s.policy_table, POLICY_TABLE_MAX, Cut::Lines, "policy_table", "The policy table", Source::PolicyTable);
-    g.text(&mut s.transport_table, TRANSPORT_TABLE_MAX, Cut::Lines, "transport_table", "The transport table", Source::TransportTable);
-    g.text(&mut s.destination, DESTINATION_MAX, Cut::Lines, "destination", "The destination", Source::Destination);
-    g.text(&mut s.mx, MX_MAX, Cut::Lines, "mx", "The MX records", Source::Mx);
-    g.text(&mut s.addresses, ADDRESSES_MAX, Cut::Lines, "addresses", "The address records", Source::Addresses);
-    g.text(&mut s.tlsa, TLSA_MAX, Cut::Lines, "tlsa", "The TLSA records", Source::Tlsa);
+    g.text(&mut s.main_cf, MAIN_CF_MAX, Cut::Lines, "main_cf", "main.cf", "main_cf", Source::MainCf);
+    g.text(&mut s.policy_table, POLICY_TABLE_MAX, Cut::Lines, "policy_table", "The policy table", "policy_table", Source::PolicyTable);
+    g.text(&mut s.transport_table, TRANSPORT_TABLE_MAX, Cut::Lines, "transport_table", "The transport table", "transport_table", Source::TransportTable);
+    g.text(&mut s.destination, DESTINATION_MAX, Cut::Lines, "destination", "The destination", "destination", Source::Destination);
+    g.text(&mut s.mx, MX_MAX, Cut::Lines, "mx", "The MX records", "mx", Source::Mx);
+    g.text(&mut s.addresses, ADDRESSES_MAX, Cut::Lines, "addresses", "The address records", "addresses", Source::Addresses);
+    g.text(&mut s.tlsa, TLSA_MAX, Cut::Lines, "tlsa", "The TLSA records", "tlsa", Source::Tlsa);
     enforce_record_counts(&mut s, &mut g);
     g.name(&s.destination, "destination", Source::Destination);
 
-    g.list(&mut s.insecure_names, INSECURE_NAMES_MAX, "insecure_names", "names without DNSSEC");
+    g.list(&mut s.insecure_names, INSECURE_NAMES_MAX, "insecure_names", "names without DNSSEC", "insecure-names");
     for (i, name) in s.insecure_names.iter_mut().enumerate() {
-        g.short(name, &format!("insecure_names[{i}]"), "A name without DNSSEC");
+        g.short(name, &format!("insecure_names[{i}]"), "A name without DNSSEC", "insecure-name");
         g.name(name, &format!("insecure_names[{i}]"), Source::Scenario);
     }
 
-    g.list(&mut s.certificates, CERTIFICATE_INPUTS_MAX, "certificates", "certificate inputs");
+    g.list(&mut s.certificates, CERTIFICATE_INPUTS_MAX, "certificates", "certificate inputs", "certificate-inputs");
     let mut budget = CERTIFICATES_TOTAL_MAX;
     for (i, served) in s.certificates.iter_mut().enumerate() {
-        g.short(&mut served.host, &format!("certificates[{i}].host"), "A certificate input's host");
+        g.short(&mut served.host, &format!("certificates[{i}].host"), "A certificate input's host", "certificate-host");
         g.name(&served.host, &format!("certificates[{i}].host"), Source::Scenario);
         let max = CERTIFICATE_PEM_MAX.min(budget);
         let label = if max < CERTIFICATE_PEM_MAX { "This certificate input (after the ones before it)" } else { "This certificate input" };
-        g.text(&mut served.pem, max, Cut::Pem, &format!("certificates[{i}].pem"), label, Source::Certificates(i));
+        let what = if max < CERTIFICATE_PEM_MAX { "certificate-after" } else { "certificate" };
+        g.text(&mut served.pem, max, Cut::Pem, &format!("certificates[{i}].pem"), label, what, Source::Certificates(i));
         budget -= served.pem.len();
     }
 
-    g.text(&mut s.ca_bundle, CA_BUNDLE_MAX, Cut::Pem, "ca_bundle", "The CA bundle", Source::CaBundle);
+    g.text(&mut s.ca_bundle, CA_BUNDLE_MAX, Cut::Pem, "ca_bundle", "The CA bundle", "ca_bundle", Source::CaBundle);
     enforce_anchor_files(&mut s.trust_anchor_files, &mut g);
 
-    g.list(&mut s.servers, SERVERS_MAX, "servers", "server settings");
+    g.list(&mut s.servers, SERVERS_MAX, "servers", "server settings", "servers");
     for (i, server) in s.servers.iter_mut().enumerate() {
-        g.short(&mut server.host, &format!("servers[{i}].host"), "A server setting's host");
+        g.short(&mut server.host, &format!("servers[{i}].host"), "A server setting's host", "server-host");
         g.name(&server.host, &format!("servers[{i}].host"), Source::Scenario);
     }
-    g.short(&mut s.server_reply, "server_reply", "The server reply");
-    g.short(&mut s.policy_file, "policy_file", "The policy file name");
+    g.short(&mut s.server_reply, "server_reply", "The server reply", "server-reply");
+    g.short(&mut s.policy_file, "policy_file", "The policy file name", "policy-file");
     if let Probe::Finger { level, matches, args } = &mut s.probe {
-        g.short(level, "probe.level", "The posttls-finger level");
-        g.list(matches, FINGER_WORDS_MAX, "probe.matches", "posttls-finger match arguments");
-        g.list(args, FINGER_WORDS_MAX, "probe.args", "posttls-finger options");
+        g.short(level, "probe.level", "The posttls-finger level", "probe-level");
+        g.list(matches, FINGER_WORDS_MAX, "probe.matches", "posttls-finger match arguments", "probe-matches");
+        g.list(args, FINGER_WORDS_MAX, "probe.args", "posttls-finger options", "probe-options");
         for (i, m) in matches.iter_mut().enumerate() {
-            g.short(m, &format!("probe.matches[{i}]"), "A posttls-finger match argument");
+            g.short(m, &format!("probe.matches[{i}]"), "A posttls-finger match argument", "probe-match");
         }
         for (i, a) in args.iter_mut().enumerate() {
-            g.short(a, &format!("probe.args[{i}]"), "A posttls-finger option");
+            g.short(a, &format!("probe.args[{i}]"), "A posttls-finger option", "probe-option");
         }
     }
     if let Some(dns) = s.dns.as_mut() {
@@ -336,7 +351,7 @@ fn enforce_record_counts(s: &mut Scenario, g: &mut Gate) {
 /// Bounds the trust anchor files (count, each, total) and reports private keys in them.
 fn enforce_anchor_files(files: &mut BTreeMap<String, String>, g: &mut Gate) {
     if files.len() > TRUST_ANCHOR_FILES_MAX {
-        g.diagnostics.push(count_diagnostic("trust_anchor_files", "trust anchor files", files.len(), TRUST_ANCHOR_FILES_MAX));
+        g.diagnostics.push(count_diagnostic("trust_anchor_files", "trust anchor files", "trust-anchor-files", files.len(), TRUST_ANCHOR_FILES_MAX));
         let keep: Vec<String> = files.keys().take(TRUST_ANCHOR_FILES_MAX).cloned().collect();
         files.retain(|path, _| keep.contains(path));
     }
@@ -348,7 +363,7 @@ fn enforce_anchor_files(files: &mut BTreeMap<String, String>, g: &mut Gate) {
         let field = format!("trust_anchor_files[{path}]");
         let kept = cut_point(&text, max, Cut::Pem);
         if kept < text.len() {
-            let mut d = text_diagnostic(&field, "This trust anchor file", Source::CaBundle, &text, kept, max);
+            let mut d = text_diagnostic(&field, "This trust anchor file", "trust-anchor-file", Source::CaBundle, &text, kept, max);
             // The span would point into the CA bundle pane; the file is named instead.
             d.span = None;
             d.position = None;
@@ -362,13 +377,15 @@ fn enforce_anchor_files(files: &mut BTreeMap<String, String>, g: &mut Gate) {
         let parsed = if may_hold_key { crate::cert::pem::parse_certificates(text.as_bytes(), Source::CaBundle) } else { Default::default() };
         for mut d in parsed.diagnostics.into_iter().filter(|d| d.code == "cert.private-key-refused") {
             d.message = format!("trust anchor file {path}: {}", d.message);
+            let variant = d.params.get("variant").map_or("file".to_string(), |v| format!("file-{v}"));
+            d.params.insert("variant".into(), variant);
             d.span = None;
             d.position = None;
             g.diagnostics.push(d.param("file", path.as_str()));
         }
         let mut path = path;
         if path.len() > SHORT_FIELD_MAX {
-            g.short(&mut path, "trust_anchor_files", "A trust anchor file name");
+            g.short(&mut path, "trust_anchor_files", "A trust anchor file name", "trust-anchor-file-name");
         }
         files.insert(path, text);
     }
@@ -446,7 +463,9 @@ fn enforce_dns(dns: &mut Dns, g: &mut Gate) {
             .param("field", "dns")
             .param("limit", DNS_RECORDS_MAX.to_string())
             .param("size", budget.dropped.to_string())
-            .param("unit", "records"),
+            .param("unit", "records")
+            .param("text_limit", DNS_TEXT_MAX.to_string())
+            .param("variant", "dns"),
         );
     }
 }

@@ -97,8 +97,9 @@ impl<E: FnMut(Diagnostic)> Linter<'_, E> {
         } else {
             (Severity::Warning, format!("duplicate key \"{}\" (first on line {first}): postmap keeps the first value and ignores this one", entry.key))
         };
-        Diagnostic::new("lint.duplicate-key", sev, Source::PolicyTable, text)
-            .at(entry.key_span())
+        let d = Diagnostic::new("lint.duplicate-key", sev, Source::PolicyTable, text);
+        let d = if self.opts.texthash { d.param("variant", "texthash") } else { d };
+        d.at(entry.key_span())
             .param("key", entry.key)
             .param("first_line", first.to_string())
             .param("postfix_warning", format!("FILE, line {}: duplicate entry: \"{}\"", entry.line, fold_key(entry.key)))
@@ -113,6 +114,8 @@ impl<E: FnMut(Diagnostic)> Linter<'_, E> {
                 let mut d = Diagnostic::info("lint.dot-key-not-bare", Source::PolicyTable, format!("\"{key}\" (line {line}) covers subdomains only, not \"{bare}\" itself"))
                     .at(span)
                     .param("key", key.clone())
+                    .param("line", line.to_string())
+                    .param("bare", bare)
                     .hint(format!("If mail to {bare} itself should get this policy, add a line for \"{bare}\" too."));
                 d.position = Some(Position { line, column: 1 });
                 self.report(d);
@@ -144,7 +147,9 @@ impl<E: FnMut(Diagnostic)> TableSink for Linter<'_, E> {
             let key = entry.key;
             let d = Diagnostic::warning("lint.key-trailing-dot", Source::PolicyTable, format!("key \"{key}\" ends with a dot: no next-hop is ever looked up with a trailing dot"))
                 .at(entry.key_span())
-                .hint(format!("Use \"{}\".", key.trim_end_matches('.')));
+                .hint(format!("Use \"{}\".", key.trim_end_matches('.')))
+                .param("key", key)
+                .param("suggestion", key.trim_end_matches('.'));
             self.report(located(entry, d));
         }
         if self.clean.contains(entry.value) {
@@ -198,9 +203,16 @@ fn value_findings(entry: &EntryView<'_>, opts: &LintOptions) -> Vec<Diagnostic> 
         let postfix = if w.prefixed { format!("smtp_tls_policy_maps, next-hop destination \"{key}\": {}", w.text) } else { w.text.clone() };
         let sev = if w.invalidates { Severity::Error } else { Severity::Warning };
         let mut d = Diagnostic::new(&w.code, sev, Source::PolicyTable, w.text.clone()).param("postfix_warning", postfix);
+        for (name, value) in &w.params {
+            d = d.param(name, value.as_str());
+        }
         d = d.at(w.span.map_or_else(|| entry.value_span(), value_span));
         if w.invalidates {
-            d = d.hint(hint_for(w.code.as_str(), &w.text, &opts.version, entry.value));
+            let (advice, hint, params) = hint_for(w, &opts.version, entry.value);
+            d = d.hint(hint).param("advice_code", advice);
+            for (name, value) in params {
+                d = d.param(name, value);
+            }
         }
         out.push(d);
     }
@@ -209,9 +221,10 @@ fn value_findings(entry: &EntryView<'_>, opts: &LintOptions) -> Vec<Diagnostic> 
     }
     if let (Some(SecurityLevel::Fingerprint), Some(matches)) = (parsed.level, &parsed.matches) {
         for m in matches {
-            if let Some(text) = fingerprint_problem(&m.text) {
+            if let Some((variant, text, bytes)) = fingerprint_problem(&m.text) {
                 let span = m.span.map_or_else(|| entry.value_span(), value_span);
-                out.push(Diagnostic::warning("lint.fingerprint-length", Source::PolicyTable, text).at(span).param("element", m.text.as_str()));
+                let d = Diagnostic::warning("lint.fingerprint-length", Source::PolicyTable, text).at(span).param("element", m.text.as_str());
+                out.push(d.param("variant", variant).param("bytes", bytes.to_string()));
             }
         }
     }
@@ -220,18 +233,19 @@ fn value_findings(entry: &EntryView<'_>, opts: &LintOptions) -> Vec<Diagnostic> 
             let span = m.span.map_or_else(|| entry.value_span(), value_span);
             let t = m.text.as_str();
             let problem = if t == "." {
-                Some("\".\" is ignored: Postfix logs \"ignoring invalid match name\"".to_string())
+                Some(("dot", "\".\" is ignored: Postfix logs \"ignoring invalid match name\"".to_string()))
             } else if t.ends_with('.') {
-                Some(format!("\"{t}\" ends with a dot: certificate names never do, so it never matches"))
+                Some(("trailing-dot", format!("\"{t}\" ends with a dot: certificate names never do, so it never matches")))
             } else if t.starts_with("*.") {
-                Some(format!("\"{t}\" is not a pattern: a reference name is never a wildcard (write \"{}\" to match subdomains)", &t[1..]))
+                Some(("wildcard", format!("\"{t}\" is not a pattern: a reference name is never a wildcard (write \"{}\" to match subdomains)", &t[1..])))
             } else if t.contains('*') {
-                Some(format!("\"{t}\" contains \"*\": it only matches a certificate name spelled exactly so"))
+                Some(("star", format!("\"{t}\" contains \"*\": it only matches a certificate name spelled exactly so")))
             } else {
                 None
             };
-            if let Some(text) = problem {
-                out.push(Diagnostic::warning("lint.unreachable-match", Source::PolicyTable, text).at(span).param("element", t));
+            if let Some((variant, text)) = problem {
+                let d = Diagnostic::warning("lint.unreachable-match", Source::PolicyTable, text).at(span).param("element", t).param("variant", variant);
+                out.push(if variant == "wildcard" { d.param("suggestion", &t[1..]) } else { d });
             }
         }
     }
@@ -240,42 +254,49 @@ fn value_findings(entry: &EntryView<'_>, opts: &LintOptions) -> Vec<Diagnostic> 
 
 /// Why a `fingerprint` match value can never match: not hexadecimal, or a length no digest
 /// Postfix can use has (md5 16, sha1 20, sha224 28, sha256 32, sha384 48, sha512 64 bytes).
-fn fingerprint_problem(value: &str) -> Option<String> {
+/// Gives the `variant` (`not-hex`, `length`), the English text and the byte count.
+fn fingerprint_problem(value: &str) -> Option<(&'static str, String, usize)> {
     let hex: String = value.chars().filter(|&c| c != ':').collect();
-    if hex.is_empty() || !hex.chars().all(|c| c.is_ascii_hexdigit()) || hex.len() % 2 != 0 {
-        return Some(format!("\"{value}\" is not a hexadecimal fingerprint (pairs of hex digits, optionally separated by colons): it never matches"));
-    }
     let bytes = hex.len() / 2;
+    if hex.is_empty() || !hex.chars().all(|c| c.is_ascii_hexdigit()) || hex.len() % 2 != 0 {
+        return Some(("not-hex", format!("\"{value}\" is not a hexadecimal fingerprint (pairs of hex digits, optionally separated by colons): it never matches"), bytes));
+    }
     if ![16, 20, 28, 32, 48, 64].contains(&bytes) {
-        return Some(format!("\"{value}\" has {bytes} bytes; no digest has that length (md5 16, sha1 20, sha256 32, sha512 64), so it never matches"));
+        return Some(("length", format!("\"{value}\" has {bytes} bytes; no digest has that length (md5 16, sha1 20, sha256 32, sha512 64), so it never matches"), bytes));
     }
     None
 }
 
-fn hint_for(code: &str, text: &str, version: &PostfixVersion, value: &str) -> String {
+/// The hint for an entry Postfix refuses: its `diag.advice.*` keyword, the English text and the
+/// params the text mentions.
+fn hint_for(w: &crate::policy::entry::EntryWarning, version: &PostfixVersion, value: &str) -> (&'static str, String, Vec<(&'static str, String)>) {
+    let (code, text) = (w.code.as_str(), w.text.as_str());
     if code == "policy.invalid-attribute-name" {
         let name = text.split('"').nth(1).unwrap_or_default().to_ascii_lowercase();
         let newer = PostfixVersion::new(3, 12, 0);
         if let Some(a) = AttributeName::lookup(&name, &newer) {
             if AttributeName::lookup(&name, version).is_none() {
-                return format!("\"{}\" exists only from Postfix {}; this table is checked for {version}.", a.name(), a.since());
+                let text = format!("\"{}\" exists only from Postfix {}; this table is checked for {version}.", a.name(), a.since());
+                let params = vec![("attribute", a.name().to_string()), ("since", a.since().to_string()), ("version", version.to_string())];
+                return ("newer-attribute", text, params);
             }
         }
-        return "Attribute names: ciphers, protocols, exclude, match, tafile, servername, connection_reuse…".into();
+        return ("attribute-names", "Attribute names: ciphers, protocols, exclude, match, tafile, servername, connection_reuse…".into(), Vec::new());
     }
     if code == "policy.malformed-attribute" {
         let protocols_comma = token_spans(value, false).iter().any(|t| t.slice(value).to_ascii_lowercase().starts_with("protocols=")) && value.contains(',');
         if protocols_comma {
-            return "In the policy table protocols are separated by colons (protocols=!SSLv2:!SSLv3); a comma ends the attribute.".into();
+            return ("protocols-comma", "In the policy table protocols are separated by colons (protocols=!SSLv2:!SSLv3); a comma ends the attribute.".into(), Vec::new());
         }
         if text.contains("missing '='") {
-            return "Write name=value without spaces around \"=\" (or use { name = value } from 3.10).".into();
+            let braced = vec![("braced", "{ name = value }".to_string())];
+            return ("missing-equals", "Write name=value without spaces around \"=\" (or use { name = value } from 3.10).".into(), braced);
         }
     }
     if code == "policy.attribute-invalid-at-level" {
-        return "match is allowed at fingerprint, verify and secure; tafile at verify and secure.".into();
+        return ("attribute-levels", "match is allowed at fingerprint, verify and secure; tafile at verify and secure.".into(), Vec::new());
     }
-    "Postfix defers mail for this destination with 4.7.5 \"client TLS configuration problem\" until the entry is fixed.".into()
+    ("entry-defers", "Postfix defers mail for this destination with 4.7.5 \"client TLS configuration problem\" until the entry is fixed.".into(), Vec::new())
 }
 
 #[cfg(test)]

@@ -55,6 +55,24 @@ pub const DEFAULT_VERSION: &str = "3.11.6";
 impl PostfixVersion {
     /// Parses `3.7.11`, `3.10`, `2.11.0`, `postfix-3.12-20260821`, `v3.5.27`.
     pub fn parse(text: &str) -> Result<Self, String> {
+        let v = Self::parse_any(text)?;
+        if (v.major, v.minor) < OLDEST || (v.major, v.minor) > NEWEST {
+            return Err(format!(
+                "Postfix {v} is outside the versions peername models ({}.{} – {}.{})",
+                OLDEST.0, OLDEST.1, NEWEST.0, NEWEST.1
+            ));
+        }
+        Ok(v)
+    }
+
+    /// Whether [`PostfixVersion::parse`] refuses `text` only because it lies outside
+    /// [`OLDEST`]–[`NEWEST`] (not because it is no version at all).
+    pub fn is_outside_range(text: &str) -> bool {
+        Self::parse_any(text).is_ok() && Self::parse(text).is_err()
+    }
+
+    /// [`PostfixVersion::parse`] without the range check.
+    fn parse_any(text: &str) -> Result<Self, String> {
         let t = text.trim();
         let t = t.strip_prefix("postfix-").or_else(|| t.strip_prefix("Postfix ")).unwrap_or(t);
         let t = t.strip_prefix('v').unwrap_or(t);
@@ -70,14 +88,7 @@ impl PostfixVersion {
         if parts.len() < 2 || parts.len() > 3 {
             return Err(format!("\"{text}\" is not a Postfix version (expected e.g. 3.7.11)"));
         }
-        let v = PostfixVersion { major: num(0)?, minor: num(1)?, patch: num(2)?, suffix: suffix.to_string() };
-        if (v.major, v.minor) < OLDEST || (v.major, v.minor) > NEWEST {
-            return Err(format!(
-                "Postfix {v} is outside the versions peername models ({}.{} – {}.{})",
-                OLDEST.0, OLDEST.1, NEWEST.0, NEWEST.1
-            ));
-        }
-        Ok(v)
+        Ok(PostfixVersion { major: num(0)?, minor: num(1)?, patch: num(2)?, suffix: suffix.to_string() })
     }
 
     /// Shorthand for tests and defaults: a version from numbers.

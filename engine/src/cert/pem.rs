@@ -54,18 +54,28 @@ impl<'a> Parser<'a> {
     }
 
     fn error(&mut self, code: &str, span: Span, message: String, hint: &str) {
-        self.diag(Diagnostic::error(code, self.source, message).at(span).hint(hint));
+        self.error_with(code, span, message, hint, &[]);
+    }
+
+    /// [`Parser::error`] with params (a `variant` among them when the code has several shapes).
+    fn error_with(&mut self, code: &str, span: Span, message: String, hint: &str, params: &[(&str, String)]) {
+        let mut d = Diagnostic::error(code, self.source, message).at(span).hint(hint);
+        for (name, value) in params {
+            d = d.param(name, value.clone());
+        }
+        self.diag(d);
     }
 
     /// Reports (once) that the certificate limit was reached.
     fn report_too_many(&mut self, span: Span) {
         if !self.too_many_reported {
             self.too_many_reported = true;
-            self.error(
+            self.error_with(
                 "cert.too-many",
                 span,
                 format!("more than {MAX_CERTIFICATES} certificates; only the first {MAX_CERTIFICATES} are used"),
                 "Paste only the server's chain (leaf first), not a whole CA bundle.",
+                &[("limit", MAX_CERTIFICATES.to_string())],
             );
         }
     }
@@ -130,16 +140,20 @@ impl<'a> Parser<'a> {
         let input = self.input;
         let mut offset = 0;
         let mut parsed: Vec<(Certificate, Span)> = Vec::new();
-        let mut failure: Option<(Span, String)> = None;
+        // Where decoding stopped, the English message, and the params of the diagnostic.
+        type Failure = (Span, String, Vec<(&'static str, String)>);
+        let mut failure: Option<Failure> = None;
         while offset < input.len() {
             let rest = &input[offset..];
             if rest.iter().all(|&b| b == 0 || base64::is_space(b)) {
                 break;
             }
             let Some(tlv) = der::read_tlv(rest).filter(|t| t.tag == der::TAG_SEQUENCE) else {
+                let bytes = input.len() - offset;
                 failure = Some((
                     Span::new(offset, input.len()),
-                    format!("{} bytes after the last certificate are not a DER certificate", input.len() - offset),
+                    format!("{bytes} bytes after the last certificate are not a DER certificate"),
+                    vec![("variant", "trailing".to_string()), ("bytes", bytes.to_string())],
                 ));
                 break;
             };
@@ -152,7 +166,7 @@ impl<'a> Parser<'a> {
             match Certificate::from_der(rest) {
                 Ok(c) => parsed.push((c, span)),
                 Err(e) => {
-                    failure = Some((span, format!("DER data is not a certificate: {e}")));
+                    failure = Some((span, format!("DER data is not a certificate: {e}"), vec![("variant", "der".to_string()), ("error", e.to_string())]));
                     break;
                 }
             }
@@ -166,12 +180,13 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
-        if let Some((span, message)) = failure {
-            self.error(
+        if let Some((span, message, params)) = failure {
+            self.error_with(
                 "cert.bad-der",
                 span,
                 message,
                 "Upload the certificate as PEM or DER exactly as exported (e.g. `openssl x509 -outform DER`).",
+                &params,
             );
         }
         true
@@ -192,21 +207,23 @@ impl<'a> Parser<'a> {
                     Ok(c) => {
                         self.push(c, span);
                     }
-                    Err(e) => self.error(
+                    Err(e) => self.error_with(
                         "cert.bad-der",
                         span,
                         format!("the base64 text does not decode to a certificate: {e}"),
                         "Check that the whole certificate was copied, or paste it with its BEGIN/END lines.",
+                        &[("variant", "base64".to_string()), ("error", e.to_string())],
                     ),
                 },
                 Err(bad) => self.bad_base64(start, bad),
             }
         } else if body.contains(&0) || std::str::from_utf8(body).is_err() {
-            self.error(
+            self.error_with(
                 "cert.bad-der",
                 Span::new(0, input.len()),
                 "binary data that is not a DER certificate".to_string(),
                 "Upload a certificate in DER or PEM form; key stores such as PKCS#12 are not read.",
+                &[("variant", "binary".to_string())],
             );
         }
     }
@@ -220,18 +237,16 @@ impl<'a> Parser<'a> {
             "these bytes look like a private key or key store; they were skipped without reading them",
         )
         .at(span)
-        .hint("peername never needs a private key: upload only the certificate, and treat a key that was shared as compromised.");
+        .hint("peername never needs a private key: upload only the certificate, and treat a key that was shared as compromised.")
+        .param("variant", "binary");
         self.diag(d);
     }
 
     fn bad_base64(&mut self, base: usize, bad: base64::BadByte) {
         let at = base + bad.offset;
         let (ls, le) = line_around(self.input, at);
-        let shown = if (0x21..=0x7e).contains(&bad.byte) {
-            format!("'{}'", char::from(bad.byte))
-        } else {
-            format!("byte 0x{:02X}", bad.byte)
-        };
+        let printable = (0x21..=0x7e).contains(&bad.byte);
+        let shown = if printable { format!("'{}'", char::from(bad.byte)) } else { format!("byte 0x{:02X}", bad.byte) };
         let d = Diagnostic::error(
             "cert.bad-base64",
             self.source,
@@ -239,7 +254,9 @@ impl<'a> Parser<'a> {
         )
         .at(Span::new(ls, le))
         .hint("Copy the certificate again exactly; quoting characters such as '>' or stray text inside the block break it.")
-        .param("character", shown);
+        .param("character", shown)
+        .param("byte", format!("0x{:02X}", bad.byte))
+        .param("variant", if printable { "character" } else { "byte" });
         self.diag(d);
     }
 
@@ -267,7 +284,8 @@ impl<'a> Parser<'a> {
                 } else {
                     "This private key block has no END line, so everything after it was ignored too. peername never needs a private key."
                 })
-                .param("label", m.label.clone());
+                .param("label", m.label.clone())
+                .param("variant", if end.is_some() { "block" } else { "unterminated" });
                 self.diag(d);
                 match end {
                     Some(j) => {
@@ -281,11 +299,12 @@ impl<'a> Parser<'a> {
             let matched = next.filter(|n| n.kind == MarkerKind::End && n.label == m.label);
             let Some(end) = matched else {
                 if m.is_certificate() {
-                    self.error(
+                    self.error_with(
                         "cert.truncated-pem",
                         begin_line,
                         format!("-----BEGIN {}----- has no matching END line", m.label),
                         "The certificate was cut off: copy it again including the -----END CERTIFICATE----- line.",
+                        &[("label", m.label.clone())],
                     );
                 } else {
                     self.not_a_certificate(m, begin_line);
@@ -336,21 +355,23 @@ impl<'a> Parser<'a> {
         }
         match base64::decode(&body[data_start..]) {
             Err(bad) => self.bad_base64(body_start + data_start, bad),
-            Ok(bytes) if bytes.is_empty() => self.error(
+            Ok(bytes) if bytes.is_empty() => self.error_with(
                 "cert.bad-der",
                 block,
                 "the certificate block is empty".to_string(),
                 "Copy the base64 lines between the BEGIN and END lines too.",
+                &[("variant", "empty".to_string())],
             ),
             Ok(bytes) => match Certificate::from_der(&bytes) {
                 Ok(c) => {
                     self.push(c, block);
                 }
-                Err(e) => self.error(
+                Err(e) => self.error_with(
                     "cert.bad-der",
                     block,
                     format!("the block decodes, but not to a certificate: {e}"),
                     "The certificate may have been truncated or edited; copy it again from the source.",
+                    &[("variant", "block".to_string()), ("error", e.to_string())],
                 ),
             },
         }

@@ -33,28 +33,107 @@ pub fn dump_hex(data: &[u8]) -> String {
     }
 }
 
+/// Which of the three numbers of a TLSA record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TlsaField {
+    /// The certificate usage.
+    Usage,
+    /// The selector.
+    Selector,
+    /// The matching type.
+    MatchingType,
+}
+
+impl TlsaField {
+    fn english(self) -> &'static str {
+        match self {
+            TlsaField::Usage => "certificate usage",
+            TlsaField::Selector => "selector",
+            TlsaField::MatchingType => "matching type",
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            TlsaField::Usage => "usage",
+            TlsaField::Selector => "selector",
+            TlsaField::MatchingType => "matching-type",
+        }
+    }
+}
+
+/// Why a TLSA record could not be read ([`std::fmt::Display`]: the English text).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TlsaError {
+    /// A number is missing.
+    Missing(TlsaField),
+    /// A number is not 0–255; carries the word.
+    NotANumber(TlsaField, String),
+    /// No association data.
+    MissingData,
+    /// An odd number of hex digits.
+    OddDigits,
+    /// A pair of bytes that is not text (or not hex); carries the pair when it is text.
+    NotHex(Option<String>),
+}
+
+impl TlsaError {
+    /// A keyword for catalogue texts (`diag.reason.tlsa-<keyword>`).
+    pub fn code(&self) -> String {
+        match self {
+            TlsaError::Missing(f) => format!("missing-{}", f.code()),
+            TlsaError::NotANumber(f, _) => format!("{}-not-a-number", f.code()),
+            TlsaError::MissingData => "missing-data".into(),
+            TlsaError::OddDigits => "odd-digits".into(),
+            TlsaError::NotHex(None) => "data-not-hex".into(),
+            TlsaError::NotHex(Some(_)) => "pair-not-hex".into(),
+        }
+    }
+
+    /// The word the error is about (the number or hex pair), or "".
+    pub fn word(&self) -> &str {
+        match self {
+            TlsaError::NotANumber(_, w) | TlsaError::NotHex(Some(w)) => w,
+            _ => "",
+        }
+    }
+}
+
+impl std::fmt::Display for TlsaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TlsaError::Missing(what) => write!(f, "missing {}", what.english()),
+            TlsaError::NotANumber(what, w) => write!(f, "{} \"{w}\" is not a number 0–255", what.english()),
+            TlsaError::MissingData => f.write_str("missing certificate association data"),
+            TlsaError::OddDigits => f.write_str("association data has an odd number of hex digits"),
+            TlsaError::NotHex(None) => f.write_str("association data is not hex"),
+            TlsaError::NotHex(Some(s)) => write!(f, "\"{s}\" is not hex"),
+        }
+    }
+}
+
 impl TlsaRecord {
     /// Parses `"3 1 1 5548…"` (dig's presentation may split the hex with spaces).
-    pub fn parse(text: &str) -> Result<TlsaRecord, String> {
+    pub fn parse(text: &str) -> Result<TlsaRecord, TlsaError> {
         let mut words = text.split_whitespace();
-        let mut num = |what: &str| -> Result<u8, String> {
-            let w = words.next().ok_or_else(|| format!("missing {what}"))?;
-            w.parse::<u8>().map_err(|_| format!("{what} \"{w}\" is not a number 0–255"))
+        let mut num = |what: TlsaField| -> Result<u8, TlsaError> {
+            let w = words.next().ok_or(TlsaError::Missing(what))?;
+            w.parse::<u8>().map_err(|_| TlsaError::NotANumber(what, w.to_string()))
         };
-        let usage = num("certificate usage")?;
-        let selector = num("selector")?;
-        let mtype = num("matching type")?;
+        let usage = num(TlsaField::Usage)?;
+        let selector = num(TlsaField::Selector)?;
+        let mtype = num(TlsaField::MatchingType)?;
         let hex: String = words.collect();
         if hex.is_empty() {
-            return Err("missing certificate association data".into());
+            return Err(TlsaError::MissingData);
         }
         if hex.len() % 2 != 0 {
-            return Err("association data has an odd number of hex digits".into());
+            return Err(TlsaError::OddDigits);
         }
         let mut data = Vec::with_capacity(hex.len() / 2);
         for pair in hex.as_bytes().chunks(2) {
-            let s = std::str::from_utf8(pair).map_err(|_| "association data is not hex".to_string())?;
-            data.push(u8::from_str_radix(s, 16).map_err(|_| format!("\"{s}\" is not hex"))?);
+            let s = std::str::from_utf8(pair).map_err(|_| TlsaError::NotHex(None))?;
+            data.push(u8::from_str_radix(s, 16).map_err(|_| TlsaError::NotHex(Some(s.to_string())))?);
         }
         Ok(TlsaRecord { usage, selector, mtype, data })
     }

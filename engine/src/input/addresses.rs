@@ -9,7 +9,7 @@ use super::chars::{inline_comment, words};
 use super::command::shell_command;
 use super::diagnostics::Sink;
 use super::dnsline::{classify, DnsLine, Word};
-use super::hostname::{hostname_problem, valid_hostname};
+use super::hostname::hostname_problem;
 use super::lines::physical_lines;
 use crate::diag::{Diagnostic, Source, Span};
 use serde::{Deserialize, Serialize};
@@ -106,7 +106,7 @@ impl AddressReader {
                 let want_v6 = rtype.text.eq_ignore_ascii_case("AAAA");
                 match rdata.as_slice() {
                     [a] => self.add(owner.text, *a, Some(want_v6), line_span),
-                    _ => self.unreadable(line_span, "an A or AAAA record has exactly one address"),
+                    _ => self.unreadable(line_span, "address-count", "an A or AAAA record has exactly one address"),
                 }
                 true
             }
@@ -121,7 +121,7 @@ impl AddressReader {
             DnsLine::NsLookupAddress(address) => {
                 match self.nslookup_name.clone() {
                     Some(host) => self.add(&host, *address, None, line_span),
-                    None => self.unreadable(line_span, "an Address: line without a Name: line before it"),
+                    None => self.unreadable(line_span, "address-without-name", "an Address: line without a Name: line before it"),
                 }
                 true
             }
@@ -152,6 +152,7 @@ impl AddressReader {
                     format!("This line is a shell command ({}); its output is read below it.", cmd.command),
                 )
                 .at(span)
+                .param("program", cmd.command)
                 .param("command", cmd.text)
             });
             return;
@@ -163,14 +164,14 @@ impl AddressReader {
     fn other_dns_line(&mut self, l: &DnsLine<'_>, span: Span) {
         if let DnsLine::NotFound { name, rcode, .. } = l {
             self.sink.push_with(|| {
-                Diagnostic::info(
+                shared(self.prefix, Diagnostic::info(
                     &code(self.prefix, "lookup-failed"),
                     self.source,
                     format!("The lookup of {} failed ({rcode}).", name.text),
                 )
                 .at(span)
                 .param("domain", strip_dot(name.text))
-                .param("rcode", *rcode)
+                .param("rcode", *rcode))
             });
         }
     }
@@ -202,7 +203,7 @@ impl AddressReader {
         }
         let host = first.text.strip_suffix(':').unwrap_or(first.text);
         if rest.is_empty() || !rest.iter().any(|a| parse_ip(a.text).is_some()) {
-            self.unreadable(span, "expected a host name and an IP address");
+            self.unreadable(span, "host-and-address", "expected a host name and an IP address");
             return;
         }
         for a in rest {
@@ -210,9 +211,10 @@ impl AddressReader {
         }
     }
 
-    fn unreadable(&mut self, span: Span, why: &str) {
+    /// `reason` is the `diag.reason.*` keyword of `why`.
+    fn unreadable(&mut self, span: Span, reason: &str, why: &str) {
         self.sink.push_with(|| {
-            Diagnostic::warning(
+            shared(self.prefix, Diagnostic::warning(
                 &code(self.prefix, "unreadable-line"),
                 self.source,
                 format!("This line could not be read: {why}."),
@@ -220,6 +222,7 @@ impl AddressReader {
             .at(span)
             .hint("Write one host and its addresses per line, e.g. \"mx.example.com 192.0.2.1\".")
             .param("reason", why)
+            .param("reason_code", reason))
         });
     }
 
@@ -250,40 +253,55 @@ impl AddressReader {
                     .at(Span::new(address.start, address.end()))
                     .param("address", address.text)
                     .param("host", strip_dot(host))
+                    .param("variant", "family")
+                    .param("record_type", ty)
+                    .param("family", want)
                 });
                 return;
             }
         }
         let host = strip_dot(host);
-        if !valid_hostname(host) {
-            let why = hostname_problem(host, false).map(|p| p.describe()).unwrap_or_default();
+        if let Some(problem) = hostname_problem(host, false) {
+            let why = problem.describe();
             self.sink.push_with(|| {
-                Diagnostic::warning(
+                let d = Diagnostic::warning(
                     &code(self.prefix, "bad-hostname"),
                     self.source,
                     format!("\"{host}\" is not a valid host name: {why}."),
                 )
                 .at(span)
                 .param("host", host)
-                .param("reason", why)
+                .param("reason", why);
+                shared(self.prefix, problem.params(d))
             });
         }
         if self.records.len() >= ADDRESS_LIMIT {
             if !self.too_many {
                 self.too_many = true;
                 self.sink.push_with(|| {
-                    Diagnostic::warning(
+                    shared(self.prefix, Diagnostic::warning(
                         &code(self.prefix, "too-many"),
                         self.source,
                         format!("More than {ADDRESS_LIMIT} addresses; only the first {ADDRESS_LIMIT} are used."),
                     )
                     .at(span)
-                    .param("limit", ADDRESS_LIMIT.to_string())
+                    .param("limit", ADDRESS_LIMIT.to_string()))
                 });
             }
             return;
         }
         self.records.push(AddressRecord { host: host.to_string(), address: ip, span });
+    }
+}
+
+/// In the MX pane, the findings this reader shares a code with the MX reader
+/// (`mx.unreadable-line`, `mx.lookup-failed`, `mx.bad-hostname`, `mx.too-many`) are told apart
+/// by `variant = address`: their words differ.
+fn shared(prefix: &str, d: Diagnostic) -> Diagnostic {
+    if prefix == "mx" {
+        d.param("variant", "address")
+    } else {
+        d
     }
 }
 

@@ -41,6 +41,32 @@ pub enum HostnameProblem {
 }
 
 impl HostnameProblem {
+    /// A keyword for the problem, for catalogue texts: diagnostics carry it as
+    /// `reason_code = hostname-<keyword>` (see [`crate::diag::Diagnostic::words`]), with
+    /// [`HostnameProblem::params`].
+    pub fn code(self) -> &'static str {
+        match self {
+            HostnameProblem::Empty => "empty",
+            HostnameProblem::LabelTooLong => "label-too-long",
+            HostnameProblem::MisplacedDot => "misplaced-dot",
+            HostnameProblem::MisplacedHyphen => "misplaced-hyphen",
+            HostnameProblem::MisplacedWildcard => "misplaced-wildcard",
+            HostnameProblem::BadCharacter(_) => "bad-character",
+            HostnameProblem::Numeric => "numeric",
+            HostnameProblem::TooLong => "too-long",
+        }
+    }
+
+    /// Adds `reason_code` and the values [`HostnameProblem::describe`] mentions (`shown`,
+    /// `character` for a bad character) to `d`.
+    pub fn params(self, d: crate::diag::Diagnostic) -> crate::diag::Diagnostic {
+        let d = d.param("reason_code", format!("hostname-{}", self.code()));
+        match self {
+            HostnameProblem::BadCharacter(c) => d.param("shown", format!("{c:?}")).param("character", super::chars::code_point(c)),
+            _ => d,
+        }
+    }
+
     /// English explanation for diagnostics.
     pub fn describe(self) -> String {
         match self {

@@ -234,6 +234,7 @@ impl Reader {
                 .at(l.text_span(b.range.0, b.range.1))
                 .hint("Write -o name=value without spaces, or -o { name = value } (Postfix 3.0+).")
                 .param("text", b.text)
+                .param("braced", "{ name = value }")
             });
         }
     }
@@ -250,8 +251,9 @@ impl Reader {
         .at(name_span)
         .param("name", o.name.clone())
         .param("value", o.value.clone());
-        if let Some(s) = service {
-            d = d.param("service", s);
+        match service {
+            Some(s) => d = d.param("service", s),
+            None => d = d.param("variant", "no-service"),
         }
         self.sink.push(d);
         let param = MainCfParam {
@@ -277,6 +279,7 @@ impl Reader {
                     format!("This line is a shell command ({}), not a parameter.", cmd.command),
                 )
                 .at(l.text_span(cmd.start, cmd.start + cmd.text.len()))
+                .param("program", cmd.command)
                 .param("command", cmd.text)
             });
             return;
@@ -409,6 +412,7 @@ impl Reader {
                 .hint("Parameter names use only letters, digits and '_'.")
                 .param("name", p.name.clone())
                 .param("character", code_point(c))
+                .param("shown", format!("{c:?}"))
             });
         }
     }

@@ -200,6 +200,7 @@ impl MxParser {
                     format!("This line is a shell command ({}); its output is read below it.", cmd.command),
                 )
                 .at(span)
+                .param("program", cmd.command)
                 .param("command", cmd.text)
             });
             return;
@@ -231,7 +232,7 @@ impl MxParser {
                 if rtype.text.eq_ignore_ascii_case("MX") {
                     match rdata.as_slice() {
                         [pref, exchange] => self.mx(pref.text, *exchange, Some(owner.text), span),
-                        _ => self.unreadable(span, || "an MX record has a preference and an exchange".to_string()),
+                        _ => self.unreadable(span, "mx-shape", "", || "an MX record has a preference and an exchange".to_string()),
                     }
                 } else {
                     self.addresses.dns_line(l, span);
@@ -303,6 +304,7 @@ impl MxParser {
                     .at(span)
                     .hint("Run the lookup again, or type the MX host names.")
                     .param("rcode", "timeout")
+                    .param("variant", "timeout")
             });
             return;
         }
@@ -388,7 +390,7 @@ impl MxParser {
             }
         }
         if let Some(s) = stray {
-            self.unreadable(span, || {
+            self.unreadable(span, "stray-number", s.text, || {
                 format!("\"{}\" is a number without a host name (write name,PREF or PREF name)", s.text)
             });
             return;
@@ -400,7 +402,7 @@ impl MxParser {
             });
             if let Some((name, _, _)) = bad {
                 let name = name.text;
-                self.unreadable(span, || format!("\"{name}\" is not a host name"));
+                self.unreadable(span, "not-a-host", name, || format!("\"{name}\" is not a host name"));
                 return;
             }
         }
@@ -415,7 +417,8 @@ impl MxParser {
         ((self.records.len() + 1) * 10).min(usize::from(u16::MAX)).to_string()
     }
 
-    fn unreadable(&mut self, span: Span, why: impl FnOnce() -> String) {
+    /// `reason` is the `diag.reason.*` keyword of `why`; `word` the text it is about (if any).
+    fn unreadable(&mut self, span: Span, reason: &str, word: &str, why: impl FnOnce() -> String) {
         self.sink.push_with(|| {
             let why = why();
             Diagnostic::warning(
@@ -426,6 +429,8 @@ impl MxParser {
             .at(span)
             .hint("Paste `host -t MX domain` or `dig MX domain` output, or write one host name per line.")
             .param("reason", why)
+            .param("reason_code", reason)
+            .param("word", word)
         });
     }
 
@@ -451,7 +456,7 @@ impl MxParser {
             self.owner(owner);
             let domain = owner.unwrap_or("The domain");
             self.sink.push_with(|| {
-                Diagnostic::info(
+                let d = Diagnostic::info(
                     "mx.null-mx",
                     Source::Mx,
                     format!(
@@ -459,7 +464,12 @@ impl MxParser {
                     ),
                 )
                 .at(span)
-                .param("domain", owner.unwrap_or(""))
+                .param("domain", owner.unwrap_or(""));
+                if owner.is_some() {
+                    d
+                } else {
+                    d.param("variant", "unknown-domain")
+                }
             });
             return;
         }
@@ -506,18 +516,18 @@ impl MxParser {
     }
 
     fn bad_hostname(&mut self, name: &str, problem: HostnameProblem, span: Span) {
-        let hint = match problem {
+        let (advice, hint) = match problem {
             HostnameProblem::BadCharacter('[' | ']') => {
-                "Brackets belong to a next-hop ([host] turns MX lookups off), not to an MX name."
+                ("mx-brackets", "Brackets belong to a next-hop ([host] turns MX lookups off), not to an MX name.")
             }
-            HostnameProblem::BadCharacter(':') => "An MX record has no port; remove \":port\".",
+            HostnameProblem::BadCharacter(':') => ("mx-port", "An MX record has no port; remove \":port\"."),
             HostnameProblem::BadCharacter(c) if !c.is_ascii() => {
-                "Write an internationalised name in its ASCII (xn--) form, as DNS returns it."
+                ("mx-non-ascii", "Write an internationalised name in its ASCII (xn--) form, as DNS returns it.")
             }
-            _ => "Check the spelling of the host name.",
+            _ => ("mx-spelling", "Check the spelling of the host name."),
         };
         self.sink.push_with(|| {
-            Diagnostic::warning(
+            let d = Diagnostic::warning(
                 "mx.bad-hostname",
                 Source::Mx,
                 format!(
@@ -529,6 +539,8 @@ impl MxParser {
             .hint(hint)
             .param("exchange", name)
             .param("reason", problem.describe())
+            .param("advice_code", advice);
+            problem.params(d)
         });
     }
 

@@ -258,6 +258,9 @@ impl TableScanner {
             .at(Span::new(offset + at, offset + at + 1))
             .hint("Convert the file to Unix line ends (e.g. with dos2unix).")
             .param("line", number.to_string());
+        if !at_end {
+            d = d.param("variant", "inside");
+        }
         let prefix = line.get(..at).unwrap_or(line);
         let column = skipped + prefix.iter().filter(|&&b| b & 0xc0 != 0x80).count() + 1;
         d.position = Some(Position { line: number, column });
@@ -400,6 +403,7 @@ impl TableScanner {
                     .at(logical.text_span(base + at, base + at + c.len_utf8()))
                     .hint("Retype the line; pasting from web pages or word processors adds such characters.")
                     .param("field", field)
+                    .param("variant", field)
                     .param("character", code_point(c))
                 });
             }

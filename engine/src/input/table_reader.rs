@@ -68,7 +68,8 @@ impl<R: BufRead> TableReader<R> {
             Err(e) => {
                 let d = Diagnostic::error("table.read-error", self.source, format!("Reading stopped after {} bytes: {e}", self.offset))
                     .at(Span::new(self.offset, self.offset))
-                    .param("error", e.to_string());
+                    .param("error", e.to_string())
+                    .param("bytes", self.offset.to_string());
                 self.scanner.finish(sink);
                 sink.diagnostic(d);
                 self.done = true;

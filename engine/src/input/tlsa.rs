@@ -78,7 +78,11 @@ pub fn parse_tlsa(text: &str) -> TlsaList {
         match TlsaRecord::parse(&rdata) {
             Ok(r) => out.records.push(TlsaLine { owner, rdata: format!("{} {} {} {}", r.usage, r.selector, r.mtype, hex(&r.data)), span }),
             Err(e) => out.diagnostics.push(
-                Diagnostic::error("tlsa.bad-record", Source::Tlsa, format!("Bad TLSA record: {e}")).at(span).param("record", rdata),
+                Diagnostic::error("tlsa.bad-record", Source::Tlsa, format!("Bad TLSA record: {e}"))
+                    .at(span)
+                    .param("record", rdata)
+                    .param("reason_code", format!("tlsa-{}", e.code()))
+                    .param("word", e.word()),
             ),
         }
     }

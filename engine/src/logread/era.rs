@@ -63,6 +63,12 @@ pub struct EraConflict {
     pub against: Vec<usize>,
     /// In English.
     pub why: String,
+    /// The versions the contradicting clue says (e.g. `≥3.6`), for translated texts.
+    #[serde(skip)]
+    pub says: String,
+    /// The versions the clues it contradicts say, for translated texts.
+    #[serde(skip)]
+    pub against_range: String,
 }
 
 /// The era reading.
@@ -316,6 +322,7 @@ fn resolve(mut clues: Vec<EraClue>) -> EraReading {
                 let mut against: Vec<usize> = [from.map(|x| x.1), before.map(|x| x.1)].into_iter().flatten().collect();
                 against.dedup();
                 let lines: Vec<String> = against.iter().map(usize::to_string).collect();
+                let against_range = label(from.map(|x| x.0), before.map(|x| x.0));
                 conflicts.push(EraConflict {
                     code: c.code.clone(),
                     line: c.line,
@@ -324,9 +331,11 @@ fn resolve(mut clues: Vec<EraClue>) -> EraReading {
                         c.line,
                         c.range.label,
                         lines.join(", "),
-                        label(from.map(|x| x.0), before.map(|x| x.0))
+                        against_range
                     ),
                     against,
+                    says: c.range.label.clone(),
+                    against_range,
                 });
                 continue;
             }

@@ -213,6 +213,10 @@ fn diagnostics(r: &LogReading) -> Vec<Diagnostic> {
         let (span, pos) = at(u.span, u.line);
         let severity = if matches!(u.reason, UnreadReason::Truncated | UnreadReason::UnknownMessage) { Severity::Warning } else { Severity::Info };
         let mut d = Diagnostic::new(code, severity, Source::Log, format!("line {}: {}", u.line, u.why)).at(span).param("line", u.line.to_string());
+        // `why` is "PROGRAM: reason" when the line named its program.
+        if let Some(program) = u.why.strip_suffix(u.reason.describe()).and_then(|p| p.strip_suffix(": ")) {
+            d = d.param("program", program).param("variant", "program");
+        }
         d.position = Some(pos);
         if u.reason == UnreadReason::Truncated {
             d = d.hint("Paste the whole line: its end holds the part peername needs.");
@@ -226,7 +230,12 @@ fn diagnostics(r: &LogReading) -> Vec<Diagnostic> {
         );
     }
     for c in &r.era.conflicts {
-        let mut d = Diagnostic::warning("log.era-conflict", Source::Log, c.why.clone()).param("line", c.line.to_string());
+        let against: Vec<String> = c.against.iter().map(usize::to_string).collect();
+        let mut d = Diagnostic::warning("log.era-conflict", Source::Log, c.why.clone())
+            .param("line", c.line.to_string())
+            .param("says", c.says.as_str())
+            .param("against_lines", against.join(", "))
+            .param("against", c.against_range.as_str());
         if let Some(e) = r.entries.iter().find(|e| e.line == c.line) {
             d = d.at(e.span);
             d.position = Some(Position { line: c.line, column: 1 });

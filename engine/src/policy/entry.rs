@@ -167,6 +167,10 @@ pub struct EntryWarning {
     pub span: Option<Span>,
     /// Whether it made the entry invalid (deferral) rather than being a mere warning.
     pub invalidates: bool,
+    /// The values `text` mentions (attribute name, value, level, path…), for translated texts
+    /// of a diagnostic made from this warning (`peername lint`); not serialized.
+    #[serde(skip)]
+    pub params: Vec<(String, String)>,
 }
 
 /// The MTA-STS / TLSRPT plugin attributes (3.10+).
@@ -389,12 +393,12 @@ fn parse_tokens<'t>(
     record: bool,
 ) -> PolicyEntry {
     let Some((first, first_span)) = tokens.next() else {
-        invalid(&mut entry, "policy.empty", "invalid empty policy".to_string(), None);
+        invalid(&mut entry, "policy.empty", "invalid empty policy".to_string(), None, &[]);
         return entry;
     };
     let Some(level) = SecurityLevel::lookup(first) else {
         let text = format!("invalid security level \"{first}\"");
-        invalid(&mut entry, "policy.invalid-level", text, Some(first_span));
+        invalid(&mut entry, "policy.invalid-level", text, Some(first_span), &[("level", first)]);
         return entry;
     };
     entry.level = Some(level);
@@ -407,6 +411,7 @@ fn parse_tokens<'t>(
                 prefixed: true,
                 span: Some(span),
                 invalidates: false,
+                params: vec![("attribute".into(), raw.to_string()), ("level".into(), level.name().to_string())],
             });
         }
         return entry;
@@ -425,6 +430,7 @@ fn parse_tokens<'t>(
             "built-in policy has unexpected attribute policy_ttl, policy_domain, policy_string, mx_host_pattern or policy_failure"
                 .to_string(),
             None,
+            &[],
         );
         return entry;
     }
@@ -440,9 +446,10 @@ fn parse_tokens<'t>(
     entry
 }
 
-/// Records an invalidating warning.
-fn invalid(entry: &mut PolicyEntry, code: &str, text: String, span: Option<Span>) {
-    entry.warnings.push(EntryWarning { code: code.into(), text, prefixed: true, span, invalidates: true });
+/// Records an invalidating warning; `params` are the values `text` mentions.
+fn invalid(entry: &mut PolicyEntry, code: &str, text: String, span: Option<Span>, params: &[(&str, &str)]) {
+    let params = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    entry.warnings.push(EntryWarning { code: code.into(), text, prefixed: true, span, invalidates: true, params });
     entry.valid = false;
 }
 
@@ -471,16 +478,16 @@ fn parse_attribute(
         Ok(nv) => nv,
         Err(err) => {
             let msg = format!("malformed attribute/value pair \"{text}\": {err}");
-            invalid(entry, "policy.malformed-attribute", msg, span);
+            invalid(entry, "policy.malformed-attribute", msg, span, &[("text", &text), ("error", &err)]);
             return false;
         }
     };
     let Some(attr) = AttributeName::lookup(name, ctx.version) else {
-        invalid(entry, "policy.invalid-attribute-name", format!("invalid attribute name: \"{name}\""), span);
+        invalid(entry, "policy.invalid-attribute-name", format!("invalid attribute name: \"{name}\""), span, &[("name", name)]);
         return false;
     };
     let fail = |entry: &mut PolicyEntry, code: &str, msg: String| {
-        invalid(entry, code, msg, span);
+        invalid(entry, code, msg, span, &[("name", name), ("value", val), ("level", level.name())]);
         false
     };
     let multiple = |entry: &mut PolicyEntry| {
@@ -572,12 +579,15 @@ fn parse_attribute(
             match anchors.load(&val) {
                 Ok(count) => entry.tafiles.push(TrustAnchorFile { path: val.to_string(), anchors: count }),
                 Err(text) => {
+                    let prefix = format!("error opening trust anchor file: {val}: ");
+                    let error = text.strip_prefix(&prefix).unwrap_or(&text).to_string();
                     entry.warnings.push(EntryWarning {
                         code: "policy.tafile-unreadable".into(),
                         text,
                         prefixed: false,
                         span,
                         invalidates: true,
+                        params: vec![("path".into(), val.to_string()), ("error".into(), error)],
                     });
                     entry.valid = false;
                     return false;
