@@ -227,19 +227,16 @@ pub fn severity(lang: Lang, s: Severity) -> &'static str {
     }
 }
 
-fn params(d: &Diagnostic) -> Vec<(&str, &str)> {
-    d.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
-}
-
-/// A diagnostic's message: the catalogue's text for its code and params, else the engine's.
+/// A diagnostic's message: the catalogue's text for its code (and `variant`) filled with its
+/// params ([`Diagnostic::words`]), else the engine's English.
 pub fn diagnostic_message(lang: Lang, d: &Diagnostic) -> String {
-    tf_opt(lang, &format!("diag.{}", d.code), &params(d)).unwrap_or_else(|| d.message.clone())
+    d.words(&d.message_key(), |key, args| tf_opt(lang, key, args)).unwrap_or_else(|| d.message.clone())
 }
 
 /// A diagnostic's hint, likewise.
 pub fn diagnostic_hint(lang: Lang, d: &Diagnostic) -> Option<String> {
     let hint = d.hint.as_ref()?;
-    Some(tf_opt(lang, &format!("diag.{}.hint", d.code), &params(d)).unwrap_or_else(|| hint.clone()))
+    Some(d.words(&d.hint_key(), |key, args| tf_opt(lang, key, args)).unwrap_or_else(|| hint.clone()))
 }
 
 /// The postconf(5) anchor of a parameter (plain link, nothing is fetched).
@@ -344,5 +341,23 @@ mod tests {
         assert_eq!(diagnostic_message(Lang::En, &d), "engine text", "no key param: the engine's text");
         let d = d.param("key", "example.com:");
         assert!(diagnostic_message(Lang::En, &d).contains("example.com:"));
+    }
+
+    #[test]
+    fn diagnostics_pick_their_variant_and_translate_keyword_params() {
+        let d = Diagnostic::warning("mx.bad-hostname", Source::Mx, "engine text")
+            .hint("engine hint")
+            .param("exchange", "mx..example")
+            .param("reason", "english reason")
+            .param("reason_code", "hostname-misplaced-dot")
+            .param("advice_code", "mx-spelling");
+        let message = diagnostic_message(Lang::En, &d);
+        assert!(message.contains("mx..example") && message.contains("two dots are adjacent"), "{message}");
+        assert!(!message.contains("english reason"), "the keyword's words win: {message}");
+        assert_eq!(diagnostic_hint(Lang::En, &d).as_deref(), lookup(Lang::En, "diag.advice.mx-spelling"));
+        let shaped = Diagnostic::warning("mx.lookup-failed", Source::Mx, "engine text").param("variant", "timeout");
+        assert_eq!(diagnostic_message(Lang::En, &shaped).as_str(), lookup(Lang::En, "diag.mx.lookup-failed.timeout").unwrap_or_default());
+        let unknown = d.clone().param("reason_code", "no-such-reason");
+        assert_eq!(diagnostic_message(Lang::En, &unknown), "engine text", "an unknown keyword falls back to the engine's text");
     }
 }
