@@ -50,26 +50,100 @@ fn digest_arg(args: &[String]) -> Option<DigestAlg> {
     args.windows(2).find(|w| w[0] == "-d").and_then(|w| DigestAlg::parse(&w[1]))
 }
 
+/// What smtp(8) would do with a posttls-finger verdict: the values of
+/// [`FingerRun::smtp_client_equivalent`] (whose English text is the oracle's field, so it stays
+/// as it is), with a keyword for translated words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Equivalent {
+    /// `deliver`.
+    Deliver,
+    /// `deliver (plaintext)`.
+    DeliverPlaintext,
+    /// `defer: no TLS session but level LEVEL requires TLS`.
+    DeferNoTls(String),
+    /// `defer: Server certificate not verified`.
+    DeferNotVerified,
+    /// posttls-finger failed before any TLS verdict.
+    NaFailed,
+    /// Level fingerprint without digests.
+    NaNoDigests,
+    /// Levels dane and dane-only, where the two programs differ.
+    NaDane,
+}
+
+impl Equivalent {
+    /// The English text (the oracle's `smtp_client_equivalent`).
+    pub fn text(&self) -> String {
+        match self {
+            Equivalent::Deliver => "deliver".into(),
+            Equivalent::DeliverPlaintext => "deliver (plaintext)".into(),
+            Equivalent::DeferNoTls(level) => format!("defer: no TLS session but level {level} requires TLS"),
+            Equivalent::DeferNotVerified => "defer: Server certificate not verified".into(),
+            Equivalent::NaFailed => "n/a: posttls-finger failed before any TLS verdict".into(),
+            Equivalent::NaNoDigests => "n/a: without digests posttls-finger checks only the CA chain; smtp(8) would use smtp_tls_fingerprint_cert_match (empty: invalid policy)".into(),
+            Equivalent::NaDane => "n/a: at dane/dane-only posttls-finger falls back to 'secure' when there are no usable secure TLSA records and logs half-dane (insecure MX) matches as Trusted, while smtp(8) falls back to may/encrypt or defers; the policy twin is the smtp(8) verdict".into(),
+        }
+    }
+
+    /// A keyword for catalogue texts (`deliver`, `deliver-plaintext`, `defer-no-tls`, …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Equivalent::Deliver => "deliver",
+            Equivalent::DeliverPlaintext => "deliver-plaintext",
+            Equivalent::DeferNoTls(_) => "defer-no-tls",
+            Equivalent::DeferNotVerified => "defer-not-verified",
+            Equivalent::NaFailed => "na-failed",
+            Equivalent::NaNoDigests => "na-no-digests",
+            Equivalent::NaDane => "na-dane",
+        }
+    }
+
+    /// The level a `defer-no-tls` names ("" for the others).
+    pub fn level(&self) -> &str {
+        match self {
+            Equivalent::DeferNoTls(level) => level,
+            _ => "",
+        }
+    }
+
+    /// The value whose [`Equivalent::text`] is `text`, if any.
+    pub fn of(text: &str) -> Option<Equivalent> {
+        if let Some(level) = text.strip_prefix("defer: no TLS session but level ").and_then(|t| t.strip_suffix(" requires TLS")) {
+            return Some(Equivalent::DeferNoTls(level.to_string()));
+        }
+        [
+            Equivalent::Deliver,
+            Equivalent::DeliverPlaintext,
+            Equivalent::DeferNotVerified,
+            Equivalent::NaFailed,
+            Equivalent::NaNoDigests,
+            Equivalent::NaDane,
+        ]
+        .into_iter()
+        .find(|e| e.text() == text)
+    }
+}
+
 /// The documented mapping from a posttls-finger verdict to what smtp(8) would do.
 pub fn smtp_client_equivalent(level: &str, matches: &[String], trust: Option<TrustWord>, errors: &[String]) -> String {
+    equivalent(level, matches, trust, errors).text()
+}
+
+fn equivalent(level: &str, matches: &[String], trust: Option<TrustWord>, errors: &[String]) -> Equivalent {
     if errors.iter().any(|e| e.starts_with("fatal:") || e.starts_with("panic:")) {
-        return "n/a: posttls-finger failed before any TLS verdict".into();
+        return Equivalent::NaFailed;
     }
     if level == "fingerprint" && matches.is_empty() {
-        return "n/a: without digests posttls-finger checks only the CA chain; smtp(8) would use smtp_tls_fingerprint_cert_match (empty: invalid policy)".into();
+        return Equivalent::NaNoDigests;
     }
     let Some(trust) = trust else {
-        return if level == "none" || level == "may" {
-            "deliver (plaintext)".into()
-        } else {
-            format!("defer: no TLS session but level {level} requires TLS")
-        };
+        return if level == "none" || level == "may" { Equivalent::DeliverPlaintext } else { Equivalent::DeferNoTls(level.to_string()) };
     };
     let must_match = ["fingerprint", "verify", "secure", "dane", "dane-only"].contains(&level);
     if must_match && trust != TrustWord::Verified {
-        "defer: Server certificate not verified".into()
+        Equivalent::DeferNotVerified
     } else {
-        "deliver".into()
+        Equivalent::Deliver
     }
 }
 
@@ -294,7 +368,7 @@ fn conclude(out: &mut FingerRun, level_arg: &str, match_args: &[String], trust: 
 /// the oracle labels it as not applicable.
 fn dane_equivalent(level: &str, generic: String) -> String {
     if level == "dane" || level == "dane-only" {
-        "n/a: at dane/dane-only posttls-finger falls back to 'secure' when there are no usable secure TLSA records and logs half-dane (insecure MX) matches as Trusted, while smtp(8) falls back to may/encrypt or defers; the policy twin is the smtp(8) verdict".into()
+        Equivalent::NaDane.text()
     } else {
         generic
     }
@@ -400,6 +474,23 @@ fn dane_host_level(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_equivalent_reads_back_from_its_text() {
+        let all = [
+            Equivalent::Deliver,
+            Equivalent::DeliverPlaintext,
+            Equivalent::DeferNoTls("secure".into()),
+            Equivalent::DeferNotVerified,
+            Equivalent::NaFailed,
+            Equivalent::NaNoDigests,
+            Equivalent::NaDane,
+        ];
+        for e in all {
+            assert_eq!(Equivalent::of(&e.text()), Some(e.clone()), "{}", e.code());
+        }
+        assert_eq!(Equivalent::of("something else"), None);
+    }
     use crate::dns::{DnssecStatus, MxEntry};
     use crate::input::maincf::parse_main_cf;
     use std::collections::BTreeMap;

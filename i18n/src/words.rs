@@ -239,6 +239,20 @@ pub fn diagnostic_hint(lang: Lang, d: &Diagnostic) -> Option<String> {
     Some(d.words(&d.hint_key(), |key, args| tf_opt(lang, key, args)).unwrap_or_else(|| hint.clone()))
 }
 
+/// What smtp(8) would do with a posttls-finger verdict (`FingerRun::smtp_client_equivalent`), in
+/// words; a text the engine does not know is shown as it is.
+pub fn finger_equivalent(lang: Lang, text: &str) -> String {
+    let Some(e) = peername_engine::finger::Equivalent::of(text) else { return text.to_string() };
+    tf_opt(lang, &format!("finger.equivalent.{}", e.code()), &[("level", e.level())]).unwrap_or_else(|| text.to_string())
+}
+
+/// Why a TLS handshake failed (`Handshake::Failed`), in words; an unknown text as it is.
+pub fn handshake_failure(lang: Lang, why: &str) -> String {
+    peername_engine::tls::session::handshake_failure_code(why)
+        .and_then(|code| tf_opt(lang, &format!("handshake.{code}"), &[]))
+        .unwrap_or_else(|| why.to_string())
+}
+
 /// The postconf(5) anchor of a parameter (plain link, nothing is fetched).
 pub fn postconf_url(parameter: &str) -> String {
     format!("https://www.postfix.org/postconf.5.html#{parameter}")
@@ -341,6 +355,32 @@ mod tests {
         assert_eq!(diagnostic_message(Lang::En, &d), "engine text", "no key param: the engine's text");
         let d = d.param("key", "example.com:");
         assert!(diagnostic_message(Lang::En, &d).contains("example.com:"));
+    }
+
+    #[test]
+    fn finger_equivalents_and_handshake_failures_have_words() {
+        use peername_engine::finger::Equivalent;
+        let all = [
+            Equivalent::Deliver,
+            Equivalent::DeliverPlaintext,
+            Equivalent::DeferNoTls("secure".into()),
+            Equivalent::DeferNotVerified,
+            Equivalent::NaFailed,
+            Equivalent::NaNoDigests,
+            Equivalent::NaDane,
+        ];
+        for e in all {
+            let key = format!("finger.equivalent.{}", e.code());
+            assert!(lookup(Lang::En, &key).is_some(), "{key} is not in en.txt");
+            assert_ne!(finger_equivalent(Lang::En, &e.text()), "", "{key}");
+        }
+        assert!(finger_equivalent(Lang::En, &Equivalent::DeferNoTls("dane-only".into()).text()).contains("dane-only"));
+        assert_eq!(finger_equivalent(Lang::En, "unknown text"), "unknown text");
+        for why in ["invalid cipher grade", "anonymous-only server at a level that needs a certificate"] {
+            let code = peername_engine::tls::session::handshake_failure_code(why).unwrap_or_default();
+            assert!(lookup(Lang::En, &format!("handshake.{code}")).is_some(), "handshake.{code} is not in en.txt");
+        }
+        assert_eq!(handshake_failure(Lang::En, "other"), "other");
     }
 
     #[test]

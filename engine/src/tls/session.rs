@@ -270,14 +270,14 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
         let w = format!("{namaddr}: invalid cipher grade: \"{}\"", req.cipher_grade);
         c.warnings.push(w.clone());
         c.log.push(LogLine::new(p, LogLevel::Warning, Verbosity::Always, w));
-        return handshake_failed(c, "invalid cipher grade");
+        return handshake_failed(c, INVALID_CIPHER_GRADE);
     }
     if !req.server.certificate && req.level.must_match() {
         // Must-match levels exclude anonymous ciphers: no common cipher, the server hangs up.
         let e = format!("SSL_connect error to {server_namaddr}: lost connection");
         c.errors.push(e.clone());
         c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, e));
-        return handshake_failed(c, "anonymous-only server at a level that needs a certificate");
+        return handshake_failed(c, ANONYMOUS_ONLY);
     }
     c.handshake = Handshake::Established;
 
@@ -366,6 +366,21 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
         c.outcome = ConnectionOutcome::Deliver { tls: true };
     }
     c
+}
+
+/// The `why` of a handshake that fails for an invalid cipher grade.
+const INVALID_CIPHER_GRADE: &str = "invalid cipher grade";
+/// The `why` of a handshake with an anonymous-only server at a level that needs a certificate.
+const ANONYMOUS_ONLY: &str = "anonymous-only server at a level that needs a certificate";
+
+/// A keyword for the `why` of [`Handshake::Failed`] (`invalid-cipher-grade`, `anonymous-only`),
+/// for translated words.
+pub fn handshake_failure_code(why: &str) -> Option<&'static str> {
+    match why {
+        INVALID_CIPHER_GRADE => Some("invalid-cipher-grade"),
+        ANONYMOUS_ONLY => Some("anonymous-only"),
+        _ => None,
+    }
 }
 
 fn handshake_failed(mut c: Connection, why: &str) -> Connection {

@@ -12,8 +12,8 @@ use crate::view::{ConnectionView, DetailView, HandshakeView, LevelSourceView, Ma
 use peername_engine::policy::lookup::WalkShape;
 
 pub use peername_i18n::words::{
-    diagnostic_hint, diagnostic_message, era_label, fix_cost, fix_title, mark_class, mark_icon, mark_word, match_rule, match_rule_code, match_rule_key, name_source, origin, phase,
-    postconf_url, rule_text, rule_versions, severity, source_label, stage, strategy, x509_literal, x509_meaning,
+    diagnostic_hint, diagnostic_message, era_label, finger_equivalent, fix_cost, fix_title, handshake_failure, mark_class, mark_icon, mark_word, match_rule, match_rule_code,
+    match_rule_key, name_source, origin, phase, postconf_url, rule_text, rule_versions, severity, source_label, stage, strategy, x509_literal, x509_meaning,
 };
 
 /// A step's title, from its kind.
@@ -118,7 +118,10 @@ pub fn step_summary(lang: Lang, step: &StepView) -> String {
             None => Some(t(lang, "summary.dns.no-lookup").into()),
         },
         DetailView::Server(server) => server_summary(lang, server),
-        DetailView::Finger { .. } => None,
+        DetailView::Finger { equivalent, connection, .. } => {
+            let word = connection.as_ref().and_then(|c| c.trust).map_or_else(|| t(lang, "summary.finger.no-tls"), |w| w.as_str());
+            Some(tf(lang, "summary.finger", &[("word", word), ("equivalent", &finger_equivalent(lang, equivalent))]))
+        }
         DetailView::Outcome(outcome) => Some(tf(
             lang,
             "summary.outcome",
@@ -146,7 +149,7 @@ pub fn connection_summary(lang: Lang, c: &ConnectionView) -> String {
         (HandshakeView::NotOffered, NextView::Fail(_, reason)) => reason.clone(),
         (HandshakeView::NotOffered, _) => t(lang, "summary.server.plaintext").into(),
         (HandshakeView::NotAttempted, _) => t(lang, "summary.server.no-tls").into(),
-        (HandshakeView::Failed(why), _) => tf(lang, "summary.server.handshake-failed", &[("why", why)]),
+        (HandshakeView::Failed(why), _) => tf(lang, "summary.server.handshake-failed", &[("why", &handshake_failure(lang, why))]),
         (HandshakeView::Established, NextView::Fail(_, reason)) => tf(lang, "summary.server.failed", &[("word", word), ("reason", reason)]),
         (HandshakeView::Established, NextView::Deliver(_)) => tf(lang, "summary.server.delivered", &[("word", word)]),
     }
@@ -177,6 +180,10 @@ pub fn verdict_headline(lang: Lang, report: &ReportView) -> String {
     if report.verdict.status == "incomplete" {
         return t(lang, "verdict.incomplete").into();
     }
+    // posttls-finger: the status is what smtp(8) would do.
+    if peername_engine::finger::Equivalent::of(&report.verdict.status).is_some() {
+        return tf(lang, "verdict.finger", &[("equivalent", &finger_equivalent(lang, &report.verdict.status))]);
+    }
     report.verdict.headline.clone()
 }
 
@@ -201,6 +208,21 @@ mod tests {
         assert!(stage(Lang::En, &report.verdict.stage).is_some());
         for fix in &report.fixes {
             assert!(!fix_cost(Lang::En, fix).is_empty());
+        }
+    }
+
+    /// posttls-finger's step and verdict read from their data too, and in English say what the
+    /// engine's English says.
+    #[test]
+    fn finger_steps_read_from_their_data() {
+        let scenario: peername_engine::Scenario = serde_json::from_str(crate::examples::json("fastmail").unwrap()).unwrap();
+        for level in ["secure", "may", "dane"] {
+            let probe = peername_engine::scenario::Probe::Finger { level: level.into(), matches: Vec::new(), args: Vec::new() };
+            let engine = peername_engine::explain(&peername_engine::Scenario { probe, ..scenario.clone() });
+            let report = crate::view::ReportView::of(&engine);
+            assert_eq!(verdict_headline(Lang::En, &report), engine.verdict.headline, "{level}");
+            let finger = report.trace.iter().find(|s| matches!(s.detail, DetailView::Finger { .. })).expect("a posttls-finger step");
+            assert_eq!(step_summary(Lang::En, finger), finger.summary, "{level}");
         }
     }
 }

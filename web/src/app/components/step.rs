@@ -7,7 +7,7 @@ use super::server::ServerDetail;
 use super::{class_list, use_ctx, StepRef};
 use crate::app::i18n::{t, tf, Lang};
 use crate::app::shared::Shared;
-use crate::app::text::{level_source, mark_class, mark_icon, mark_word, match_source, postconf_url, rule_text, rule_versions, step_summary, step_title};
+use crate::app::text::{finger_equivalent, level_source, mark_class, mark_icon, mark_word, match_source, postconf_url, rule_text, rule_versions, step_summary, step_title};
 use crate::view::{DetailView, MxView, ReportView, RouteSourceView, StepView as Step};
 use peername_engine::trace::Mark;
 use peername_engine::version::Era;
@@ -63,7 +63,7 @@ fn detail(lang: Lang, step: &Step, at: &StepRef) -> Html {
             <>
                 <dl class="facts">
                     { row(t(lang, "finger.matches"), chips(matches)) }
-                    { row(t(lang, "finger.equivalent"), code(equivalent)) }
+                    { row(t(lang, "finger.equivalent"), html! { { finger_equivalent(lang, equivalent) } }) }
                 </dl>
                 <ServerDetail at={at.clone()} />
             </>
