@@ -267,7 +267,13 @@ fn certificate_inputs() -> Vec<Vec<u8>> {
         too_many.push_str(PEM);
     }
     let base64_not_cert = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0NTY3ODk=\n".repeat(2);
-    vec![
+    // Certificates OpenSSL rejects for their names (recorded with OpenSSL 3), as DER.
+    let names: serde_json::Value = serde_json::from_str(&read(&root().join("engine/tests/fixtures/certs/openssl_names.json"))).expect("openssl_names.json parses");
+    let hex = |h: &str| -> Vec<u8> { (0..h.len() / 2).filter_map(|i| u8::from_str_radix(h.get(2 * i..2 * i + 2)?, 16).ok()).collect() };
+    let rejected = names["names"].as_array().into_iter().flatten().filter(|n| n["openssl_rejects"].as_bool() == Some(true));
+    let mut inputs: Vec<Vec<u8>> = rejected.map(|n| hex(n["der_hex"].as_str().unwrap_or(""))).collect();
+    inputs.extend([
+        block("MIIB").into_bytes(),
         b"hello, this is not a certificate\n".to_vec(),
         block(">MIIB").into_bytes(),
         block("MII\u{1}B").into_bytes(),
@@ -284,7 +290,8 @@ fn certificate_inputs() -> Vec<Vec<u8>> {
         too_many_problems.into_bytes(),
         too_many.into_bytes(),
         [PEM.as_bytes(), &[0x30, 0x82, 0x01]].concat(),
-    ]
+    ]);
+    inputs
 }
 
 const LOGS: &[&str] = &[

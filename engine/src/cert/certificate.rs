@@ -342,23 +342,49 @@ fn parse_ns_cert_type(value: &[u8]) -> Option<u8> {
     Some(t.value.get(1).copied().unwrap_or(0))
 }
 
+/// Why bytes are not a certificate that OpenSSL (and so peername) can read: the English text
+/// ([`std::fmt::Display`]) and, for translated words, a keyword with the values the text names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertError {
+    /// A keyword (`not-der`, `not-sequence`, `x509`, `subject-type`, `issuer-tag`,
+    /// `name-encoding`, …): the catalogue's words are `diag.error.<code>`.
+    pub code: &'static str,
+    /// The values the text names (`detail`, `attribute`, `type`, `tag`).
+    pub params: Vec<(&'static str, String)>,
+    /// The English text.
+    pub text: String,
+}
+
+impl CertError {
+    /// An error with keyword `code`, English `text` and `params`.
+    pub fn new(code: &'static str, text: String, params: Vec<(&'static str, String)>) -> Self {
+        CertError { code, params, text }
+    }
+}
+
+impl std::fmt::Display for CertError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
 impl Certificate {
     /// Parses one DER certificate (trailing bytes after it are ignored, as `d2i_X509` does).
-    /// The error text is meant for a diagnostic.
-    pub fn from_der(der: &[u8]) -> Result<Certificate, String> {
+    /// The error is meant for a diagnostic.
+    pub fn from_der(der: &[u8]) -> Result<Certificate, CertError> {
         let tlv = der::read_tlv(der).ok_or_else(|| {
-            "the bytes are not DER: no complete ASN.1 element at the start".to_string()
+            CertError::new("not-der", "the bytes are not DER: no complete ASN.1 element at the start".to_string(), Vec::new())
         })?;
         if tlv.tag != der::TAG_SEQUENCE {
-            return Err("the DER data does not start with a SEQUENCE, so it is not a certificate".to_string());
+            return Err(CertError::new("not-sequence", "the DER data does not start with a SEQUENCE, so it is not a certificate".to_string(), Vec::new()));
         }
         let exact = der.get(..tlv.total_len).unwrap_or(der);
         let (_, x) = X509Certificate::from_der(exact)
-            .map_err(|e| format!("not a valid X.509 certificate ({e})"))?;
+            .map_err(|e| CertError::new("x509", format!("not a valid X.509 certificate ({e})"), vec![("detail", e.to_string())]))?;
         Self::from_parsed(exact, &x)
     }
 
-    fn from_parsed(exact: &[u8], x: &X509Certificate<'_>) -> Result<Certificate, String> {
+    fn from_parsed(exact: &[u8], x: &X509Certificate<'_>) -> Result<Certificate, CertError> {
         let tbs = &x.tbs_certificate;
         let subject_entries = dn::entries_of(tbs.subject());
         let issuer_entries = dn::entries_of(tbs.issuer());

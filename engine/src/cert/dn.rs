@@ -9,6 +9,7 @@
 //! that do not fit; [`oneline_truncated`] models that.
 
 use super::asn1_string;
+use super::certificate::CertError;
 use super::der;
 use super::oid;
 use x509_parser::asn1_rs::Class;
@@ -51,25 +52,40 @@ const ACCEPTED_TAGS: &[u32] = &[3, 7, 8, 9, 11, 12, 13, 14, 15, 16, 18, 19, 20, 
 /// Fails, with an explanation, when OpenSSL 3.0 could not decode a name holding `entries`
 /// because of an attribute value type it does not accept. (Invalid encodings of the
 /// accepted types are caught by `name_cmp::canonical_key`.)
-pub fn check_openssl_accepts(entries: &[NameEntry], which: &str) -> Result<(), String> {
+/// `which` is `subject` or `issuer`; the error's code is `<which>-type` (a named string type,
+/// param `type`), `<which>-tag` (param `tag`) or `<which>-not-universal`, with `attribute`.
+pub fn check_openssl_accepts(entries: &[NameEntry], which: &str) -> Result<(), CertError> {
     for e in entries {
         let ok = e.tag.is_some_and(|t| ACCEPTED_TAGS.contains(&t));
         if !ok {
-            let kind = match e.tag {
-                Some(21) => "a VideotexString".to_string(),
-                Some(23) => "a UTCTime".to_string(),
-                Some(24) => "a GeneralizedTime".to_string(),
-                Some(25) => "a GraphicString".to_string(),
-                Some(26) => "a VisibleString".to_string(),
-                Some(27) => "a GeneralString".to_string(),
-                Some(t) => format!("of ASN.1 type {t}"),
-                None => "not a universal ASN.1 type".to_string(),
+            let named = match e.tag {
+                Some(21) => Some("VideotexString"),
+                Some(23) => Some("UTCTime"),
+                Some(24) => Some("GeneralizedTime"),
+                Some(25) => Some("GraphicString"),
+                Some(26) => Some("VisibleString"),
+                Some(27) => Some("GeneralString"),
+                _ => None,
             };
-            return Err(format!(
+            let issuer = which == "issuer";
+            let mut params = vec![("attribute", e.short_name.clone())];
+            let (code, kind) = match (named, e.tag) {
+                (Some(name), _) => {
+                    params.push(("type", name.to_string()));
+                    (if issuer { "issuer-type" } else { "subject-type" }, format!("a {name}"))
+                }
+                (None, Some(t)) => {
+                    params.push(("tag", t.to_string()));
+                    (if issuer { "issuer-tag" } else { "subject-tag" }, format!("of ASN.1 type {t}"))
+                }
+                (None, None) => (if issuer { "issuer-not-universal" } else { "subject-not-universal" }, "not a universal ASN.1 type".to_string()),
+            };
+            let text = format!(
                 "OpenSSL cannot read this certificate: the {} attribute of the {which} name is {kind}, \
                  which OpenSSL does not accept in names",
                 e.short_name
-            ));
+            );
+            return Err(CertError::new(code, text, params));
         }
     }
     Ok(())

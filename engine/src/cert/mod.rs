@@ -28,7 +28,7 @@ pub mod verify_error;
 #[cfg(test)]
 mod oracle_tests;
 
-pub use certificate::{Certificate, DnsSan, IpSan, Validity};
+pub use certificate::{CertError, Certificate, DnsSan, IpSan, Validity};
 pub use chain::{
     build_chain, BuiltChain, ChainLink, LinkOrigin, Stage, TrustStore, VerifyCallback, VerifyEvent, VerifyOptions,
 };

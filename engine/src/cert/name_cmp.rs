@@ -10,6 +10,7 @@
 //! why [`canonical_key`] can fail.
 
 use super::asn1_string;
+use super::certificate::CertError;
 use super::dn::NameEntry;
 
 /// OpenSSL's `ossl_isspace`: space, \t, \n, \v, \f, \r.
@@ -18,7 +19,7 @@ fn is_space(b: u8) -> bool {
 }
 
 /// The canonical form of one value (`asn1_string_canon`), tagged with the type it compares as.
-fn canonical_value(entry: &NameEntry) -> Result<(u32, Vec<u8>), String> {
+fn canonical_value(entry: &NameEntry) -> Result<(u32, Vec<u8>), CertError> {
     let tag = match entry.tag {
         Some(t) if asn1_string::is_canonicalised(t) => t,
         // Other types are compared as they are, type included.
@@ -26,11 +27,12 @@ fn canonical_value(entry: &NameEntry) -> Result<(u32, Vec<u8>), String> {
         None => return Ok((u32::MAX, entry.value.clone())),
     };
     let text = asn1_string::to_utf8(tag, &entry.value).map_err(|_| {
-        format!(
+        let text = format!(
             "the {} attribute of a name is not a valid {} (OpenSSL rejects such certificates)",
             entry.short_name,
             type_name(tag)
-        )
+        );
+        CertError::new("name-encoding", text, vec![("attribute", entry.short_name.clone()), ("type", type_name(tag).to_string())])
     })?;
     let bytes = text.as_bytes();
     let start = bytes.iter().position(|&b| !is_space(b)).unwrap_or(bytes.len());
@@ -67,7 +69,7 @@ fn type_name(tag: u32) -> &'static str {
 
 /// A byte string that is equal for two names exactly when OpenSSL's `X509_NAME_cmp` says they
 /// are equal. Fails when OpenSSL could not have decoded the name at all.
-pub fn canonical_key(entries: &[NameEntry]) -> Result<Vec<u8>, String> {
+pub fn canonical_key(entries: &[NameEntry]) -> Result<Vec<u8>, CertError> {
     let mut key = Vec::new();
     let mut i = 0;
     while i < entries.len() {

@@ -166,7 +166,7 @@ impl<'a> Parser<'a> {
             match Certificate::from_der(rest) {
                 Ok(c) => parsed.push((c, span)),
                 Err(e) => {
-                    failure = Some((span, format!("DER data is not a certificate: {e}"), vec![("variant", "der".to_string()), ("error", e.to_string())]));
+                    failure = Some((span, format!("DER data is not a certificate: {e}"), bad_der_params("der", &e)));
                     break;
                 }
             }
@@ -212,7 +212,7 @@ impl<'a> Parser<'a> {
                         span,
                         format!("the base64 text does not decode to a certificate: {e}"),
                         "Check that the whole certificate was copied, or paste it with its BEGIN/END lines.",
-                        &[("variant", "base64".to_string()), ("error", e.to_string())],
+                        &bad_der_params("base64", &e),
                     ),
                 },
                 Err(bad) => self.bad_base64(start, bad),
@@ -371,11 +371,19 @@ impl<'a> Parser<'a> {
                     block,
                     format!("the block decodes, but not to a certificate: {e}"),
                     "The certificate may have been truncated or edited; copy it again from the source.",
-                    &[("variant", "block".to_string()), ("error", e.to_string())],
+                    &bad_der_params("block", &e),
                 ),
             },
         }
     }
+}
+
+/// The params of a `cert.bad-der` whose certificate did not parse: the `variant`, the English
+/// `error`, and its keyword (`error_code`, for `diag.error.*`) with the values it names.
+fn bad_der_params(variant: &str, e: &crate::cert::CertError) -> Vec<(&'static str, String)> {
+    let mut params = vec![("variant", variant.to_string()), ("error", e.to_string()), ("error_code", e.code.to_string())];
+    params.extend(e.params.iter().cloned());
+    params
 }
 
 /// Whether the input is binary rather than text: not UTF-8, or holding control bytes other
