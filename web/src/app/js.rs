@@ -46,6 +46,18 @@ fn blob_of(bytes: &[u8]) -> Result<web_sys::Blob, JsValue> {
     web_sys::Blob::new_with_u8_array_sequence(&parts)
 }
 
+/// The text of a file beside the page (`url` relative to it), or the browser's reason.
+pub async fn fetch_text(url: &str) -> Result<String, String> {
+    let reason = |e: JsValue| e.as_string().or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message()))).unwrap_or_else(|| "fetch failed".into());
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url)).await.map_err(reason)?.unchecked_into();
+    if !response.ok() {
+        return Err(format!("HTTP {} for {url}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(reason)?).await.map_err(reason)?;
+    text.as_string().ok_or_else(|| format!("{url} is not text"))
+}
+
 /// Compresses `bytes` with raw DEFLATE.
 pub async fn deflate_raw(bytes: &[u8]) -> Result<Vec<u8>, JsValue> {
     let pair = CompressionStream::new("deflate-raw")?;

@@ -111,6 +111,13 @@ pub enum Notice {
         /// Whether the clipboard took it (else the text was selected).
         clipboard: bool,
     },
+    /// A language's words could not be loaded (the page stays in English).
+    Words {
+        /// The language's own name.
+        language: String,
+        /// What went wrong (browser text).
+        detail: String,
+    },
     /// A file could not be read.
     File {
         /// File name.
@@ -227,6 +234,8 @@ pub enum Action {
     ApplyFix(usize),
     /// Switches language.
     SetLang(Lang),
+    /// A language's words arrived (re-render in it).
+    WordsInstalled(Lang),
     /// Shows a notice.
     Notify(Notice),
     /// Hides notice number `n`.
@@ -467,6 +476,10 @@ impl AppState {
             }
             Action::SetLang(lang) => {
                 self.lang = lang;
+                changed = false;
+                keep_baseline = true;
+            }
+            Action::WordsInstalled(_) => {
                 changed = false;
                 keep_baseline = true;
             }

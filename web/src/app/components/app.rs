@@ -10,7 +10,7 @@ use super::notices::Notices;
 use super::verdict::VerdictBanner;
 use super::walk::Walk;
 use super::{class_list, Ctx};
-use crate::app::hooks::{read_fragment_on_load, use_document_lang, use_engine, use_explain_on_change, use_render_timing};
+use crate::app::hooks::{read_fragment_on_load, use_document_lang, use_engine, use_explain_on_change, use_render_timing, use_words};
 use crate::app::i18n::{t, Lang};
 use crate::app::js;
 use crate::app::state::AppState;
@@ -31,6 +31,7 @@ pub fn app() -> Html {
     let state = use_reducer(initial_state);
     let engine = use_engine(state.dispatcher());
     use_explain_on_change(&state, &engine);
+    use_words(state.lang, state.dispatcher());
     use_document_lang(state.lang);
     use_render_timing(state.report.as_ref().map(|(rev, _)| *rev), &engine);
 
@@ -52,7 +53,7 @@ pub fn app() -> Html {
         });
     }
 
-    let ctx = Ctx { lang: state.lang, dispatch: state.dispatcher(), engine: engine.clone() };
+    let ctx = Ctx { lang: state.lang, words_ready: state.lang.is_ready(), dispatch: state.dispatcher(), engine: engine.clone() };
     let lang = state.lang;
     let warm_up = {
         let engine = engine.clone();

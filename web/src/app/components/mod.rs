@@ -65,6 +65,8 @@ impl StepRef {
 pub struct Ctx {
     /// The page's language.
     pub lang: Lang,
+    /// Whether its words are loaded (else English shows): a change re-renders every component.
+    pub words_ready: bool,
     /// Changes the state.
     pub dispatch: UseReducerDispatcher<AppState>,
     /// The engine worker.

@@ -21,6 +21,7 @@ fn words(lang: Lang, n: &Notice) -> (String, &'static str) {
         Notice::LinkCopied { clipboard: true } => (t(lang, "notice.link-copied").into(), "pass"),
         Notice::LinkCopied { clipboard: false } => (t(lang, "notice.link-selected").into(), "info"),
         Notice::File { name, detail } => (tf(lang, "notice.file", &[("name", name), ("detail", detail)]), "fail"),
+        Notice::Words { language, detail } => (tf(lang, "notice.words", &[("language", language), ("detail", detail)]), "fail"),
     }
 }
 
@@ -56,5 +57,6 @@ fn notice_kind(n: &Notice) -> &'static str {
         Notice::LinkWithoutKeys => "link-without-keys",
         Notice::LinkCopied { .. } => "link-copied",
         Notice::File { .. } => "file",
+        Notice::Words { .. } => "words",
     }
 }

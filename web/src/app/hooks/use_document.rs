@@ -6,12 +6,14 @@ use super::EngineHandle;
 use crate::app::js;
 use yew::prelude::*;
 
-/// Keeps `<html lang>` equal to the page's language.
+/// Keeps `<html lang>` equal to the language the page shows (English while the chosen
+/// language's words are still on their way).
 #[hook]
 pub fn use_document_lang(lang: Lang) {
-    use_effect_with(lang, |lang| {
+    let shown = if lang.is_ready() { lang } else { Lang::En };
+    use_effect_with(shown, |shown| {
         if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
-            let _ = root.set_attribute("lang", lang.code());
+            let _ = root.set_attribute("lang", shown.code());
         }
     });
 }
