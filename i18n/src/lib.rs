@@ -23,6 +23,9 @@ pub mod words;
 
 /// The English catalogue's text.
 pub const EN: &str = include_str!("../catalogue/en.txt");
+/// The English the page compiles in (`build.rs`): [`EN`] without `cli.*` and without the
+/// English of engine diagnostics, which then come from the engine's own English text.
+pub const PAGE_EN: &str = include_str!(concat!(env!("OUT_DIR"), "/page-en.txt"));
 /// The Japanese catalogue's text (built in with `bundled`).
 #[cfg(any(test, feature = "bundled"))]
 pub const JA: &str = include_str!("../catalogue/ja.txt");
@@ -103,7 +106,11 @@ impl Lang {
     /// The built-in text of this language's catalogue, if it is compiled in.
     pub fn built_in(self) -> Option<&'static str> {
         match self {
+            // Unit tests check the catalogue files, so they always see the full English.
+            #[cfg(any(test, not(feature = "compact-english")))]
             Lang::En => Some(EN),
+            #[cfg(all(not(test), feature = "compact-english"))]
+            Lang::En => Some(PAGE_EN),
             #[cfg(any(test, feature = "bundled"))]
             Lang::Ja => Some(JA),
             #[cfg(any(test, feature = "bundled"))]
@@ -315,6 +322,18 @@ mod tests {
         assert!(Lang::Ja.is_ready());
         assert_eq!(install(Lang::Ja, "app.title = x\n".into()), Ok(()));
         assert_eq!(lookup(Lang::Ja, "app.title"), JA.lines().find_map(|l| l.strip_prefix("app.title = ")));
+    }
+
+    #[test]
+    fn the_page_english_keeps_every_key_but_the_cli_and_engine_diagnostics() {
+        assert_eq!(check(PAGE_EN), Ok(()));
+        let page: Vec<&str> = PAGE_EN.lines().filter_map(|l| l.split_once(" = ")).map(|(k, _)| k).collect();
+        let full: Vec<&str> = EN.lines().filter_map(|l| l.split_once(" = ")).map(|(k, _)| k).collect();
+        assert!(page.len() < full.len() && page.iter().all(|k| full.contains(k)));
+        for key in full.iter().filter(|k| !page.contains(k)) {
+            assert!(key.starts_with("cli.") || key.starts_with("diag."), "{key} must stay in the page");
+        }
+        assert!(page.contains(&"step.policy-lookup") && page.contains(&"diag.position") && !page.contains(&"diag.table.colon-key"));
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app");
         let mut files = vec![root.clone()];
         let mut checked = 0;
+        let page_english: Vec<&str> = peername_i18n::PAGE_EN.lines().filter_map(|l| l.split_once(" = ")).map(|(k, _)| k).collect();
         while let Some(path) = files.pop() {
             if path.is_dir() {
                 files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
@@ -31,6 +32,8 @@ mod tests {
                     let rest = &src[at + call.len()..];
                     let key = &rest[..rest.find('"').unwrap()];
                     assert!(lookup(Lang::En, key).is_some(), "{}: key {key:?} is not in en.txt", path.display());
+                    // The page compiles in the compact English (i18n/build.rs): it must keep the key.
+                    assert!(page_english.contains(&key), "{}: key {key:?} is left out of the page's English (PAGE_DIAG_KEYS in i18n/build.rs)", path.display());
                     checked += 1;
                 }
             }
