@@ -1,5 +1,5 @@
 //! One text input (textarea, or a single line), uncontrolled: the browser keeps what is typed,
-//! each input event sends it to the state (at the end of the event's task), and the state's text is copied in only when the
+//! each input event sends it to the state at once, and the state's text is copied in only when the
 //! pane's generation changes (an example, a permalink, a fix).
 
 use super::diagnostics::{DiagItem, Diagnostics};
