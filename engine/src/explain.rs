@@ -240,15 +240,21 @@ fn behaviour_for(scenario: &Scenario, host: &str) -> ServerBehaviour {
 
 /// Explains `scenario`: the whole decision, with its trace, log lines and fixes.
 pub fn explain(scenario: &Scenario) -> Report {
-    let mut report = explain_without_fixes(scenario);
+    let (mut report, table) = explain_keeping_table(scenario);
     if !report.verdict.delivered && matches!(scenario.probe, Probe::Smtp) {
-        report.fixes = crate::fixes::suggest(scenario, &report);
+        // The fix search finds the looked-up entries in the table already parsed here.
+        report.fixes = crate::fixes::suggest_with_table(scenario, &report, table.as_ref());
     }
     report
 }
 
 /// [`explain`] without the fix search (which itself re-runs this function).
 pub fn explain_without_fixes(scenario: &Scenario) -> Report {
+    explain_keeping_table(scenario).0
+}
+
+/// [`explain_without_fixes`], also giving back the policy table it parsed.
+fn explain_keeping_table(scenario: &Scenario) -> (Report, Option<PolicyTable>) {
     // Every field is bounded before anything reads it, including the ones `prepare` does not
     // parse (destination, server settings, posttls-finger words, server reply); the report
     // lists the cuts.
@@ -294,7 +300,7 @@ pub fn explain_without_fixes(scenario: &Scenario) -> Report {
                 report.diagnostics = diagnostics;
                 report.verdict.headline = "Enter a destination to see Postfix's decision.".into();
                 report.verdict.status = "incomplete".into();
-                return report;
+                return (report, table);
             };
             let route = route(&input, &transport, settings.get("relayhost"));
             let servers = ServerSide { chain_for: &chain_fn, behaviour_for: &behaviour_fn, accept_reply: &scenario.server_reply };
@@ -351,7 +357,7 @@ pub fn explain_without_fixes(scenario: &Scenario) -> Report {
         }
     }
     report.diagnostics = diagnostics;
-    report
+    (report, table)
 }
 
 /// The short answer and the stage that failed.

@@ -10,6 +10,7 @@ use crate::input::table_reader::TableReader;
 use crate::policy::effective::LevelSource;
 use crate::policy::entry::AttributeName;
 use crate::policy::level::SecurityLevel;
+use crate::policy::lookup::PolicyTable;
 use crate::report::Report;
 use crate::scenario::Scenario;
 use serde::{Deserialize, Serialize};
@@ -180,7 +181,7 @@ impl TableSink for KeepLookedUp<'_> {
 /// table, and verifying six fixes against a 10,000-line table does not parse it seven times.
 /// texthash (where a duplicate anywhere makes every lookup fail) and inline tables are kept
 /// whole.
-fn looked_up_entries(scenario: &Scenario, report: &Report) -> Option<Vec<KeptEntry>> {
+fn looked_up_entries(scenario: &Scenario, report: &Report, table: Option<&PolicyTable>) -> Option<Vec<KeptEntry>> {
     let maps = report.settings.iter().find(|s| s.name == "smtp_tls_policy_maps").map(|s| s.value.to_ascii_lowercase()).unwrap_or_default();
     let first_map = maps.split([',', ' ', '\t', '\n']).find(|m| !m.is_empty()).unwrap_or("");
     if first_map.starts_with("texthash:") || first_map.starts_with("inline:") {
@@ -193,6 +194,17 @@ fn looked_up_entries(scenario: &Scenario, report: &Report) -> Option<Vec<KeptEnt
     }
     keys.sort();
     keys.dedup();
+    // The explanation's own parse of the table, when there is one (its spans point into the
+    // table text: the bounded text is a prefix of it); else one streaming pass over the text.
+    if let Some(table) = table {
+        let kept = table
+            .rows
+            .iter()
+            .filter(|row| keys.iter().any(|k| folded_eq(k, &row.key)))
+            .map(|row| KeptEntry { line: row.line, text: scenario.policy_table.get(row.key_span.start..row.value_span.end).unwrap_or_default().to_string() })
+            .collect();
+        return Some(kept);
+    }
     let mut sink = KeepLookedUp { keys: &keys, kept: Vec::new(), source: &scenario.policy_table };
     TableReader::new(scenario.policy_table.as_bytes(), crate::diag::Source::PolicyTable).scan(&mut sink);
     Some(sink.kept)
@@ -220,11 +232,18 @@ fn reduced_table(kept: &[KeptEntry], replaces: Option<[usize; 2]>, line: &str) -
 
 /// Suggests fixes for a failed delivery.
 pub fn suggest(scenario: &Scenario, report: &Report) -> Vec<Fix> {
-    suggest_with(scenario, report, true)
+    suggest_with(scenario, report, true, None)
 }
 
-/// [`suggest`]; `reduce` lets re-runs use only the looked-up entries (see [`looked_up_entries`]).
-fn suggest_with(scenario: &Scenario, report: &Report, reduce: bool) -> Vec<Fix> {
+/// [`suggest`] given the policy table the explanation parsed, so the table text is not read
+/// again.
+pub fn suggest_with_table(scenario: &Scenario, report: &Report, table: Option<&PolicyTable>) -> Vec<Fix> {
+    suggest_with(scenario, report, true, table)
+}
+
+/// [`suggest`]; `reduce` lets re-runs use only the looked-up entries (see [`looked_up_entries`]),
+/// found in `table` when given.
+fn suggest_with(scenario: &Scenario, report: &Report, reduce: bool, table: Option<&PolicyTable>) -> Vec<Fix> {
     let Some(delivery) = &report.delivery else { return Vec::new() };
     let Some(run) = delivery.destinations.last() else { return Vec::new() };
     let Some(attempt) = run.hosts.iter().rev().find(|h| h.connection.is_some()).or(run.hosts.last()) else { return Vec::new() };
@@ -261,7 +280,7 @@ fn suggest_with(scenario: &Scenario, report: &Report, reduce: bool) -> Vec<Fix> 
         candidates.push((FixKind::LevelEncrypt, rebuild_value(attempt, SecurityLevel::Encrypt, None)));
     }
 
-    let kept = if candidates.is_empty() || !reduce { None } else { looked_up_entries(scenario, report) };
+    let kept = if candidates.is_empty() || !reduce { None } else { looked_up_entries(scenario, report, table) };
     let mut fixes: Vec<Fix> = Vec::new();
     for (kind, value) in candidates {
         if fixes.len() >= 6 || fixes.iter().any(|f| f.line.ends_with(&value)) {
@@ -323,9 +342,13 @@ mod tests {
                 if report.verdict.delivered {
                     continue;
                 }
-                let reduced = suggest_with(&scenario, &report, true);
-                let whole = suggest_with(&scenario, &report, false);
+                let reduced = suggest_with(&scenario, &report, true, None);
+                let parsed = crate::explain::prepare(&scenario).table;
+                let from_table = suggest_with(&scenario, &report, true, parsed.as_ref());
+                let whole = suggest_with(&scenario, &report, false, None);
                 assert_eq!(reduced, whole, "{name}\n{}", scenario.policy_table);
+                assert_eq!(from_table, whole, "{name}, from the parsed table\n{}", scenario.policy_table);
+                assert_eq!(crate::explain::explain(&scenario).fixes, whole, "{name}: explain() gives the same fixes");
                 checked += 1;
                 with_fixes += usize::from(!whole.is_empty());
             }
