@@ -7,7 +7,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use peername_engine::lint::{lint, LintOptions};
 use peername_engine::scenario::Scenario;
 use peername_engine::version::PostfixVersion;
-use peername_engine::explain::{explain, explain_without_fixes};
+use peername_engine::explain::{explain, explain_with_memo, explain_without_fixes};
+use peername_engine::memo::Memo;
 use std::hint::black_box;
 
 /// A scenario file from the repository's examples/ (the page's gallery).
@@ -38,6 +39,16 @@ fn benches(c: &mut Criterion) {
     big.policy_table = format!("{}{}", generated_table(10_000), seed.policy_table);
     c.bench_function("explain/seed + 10,000-line policy table, without fixes", |b| b.iter(|| explain_without_fixes(black_box(&big))));
     c.bench_function("explain/seed + 10,000-line policy table, with verified fixes", |b| b.iter(|| explain(black_box(&big))));
+    // The page's worker: a keystroke in the destination, the table unchanged (memo kept).
+    let edited = Scenario { destination: format!("{}.", big.destination.trim()), ..big.clone() };
+    let mut memo = Memo::new();
+    let mut flip = false;
+    c.bench_function("explain/10,000-line table, another pane edited (memo), with fixes", |b| {
+        b.iter(|| {
+            flip = !flip;
+            explain_with_memo(black_box(if flip { &big } else { &edited }), &mut memo)
+        })
+    });
 
     let table = generated_table(100_000);
     let opts = LintOptions { version: PostfixVersion::parse("3.11.6").expect("version"), texthash: false };

@@ -14,6 +14,8 @@ use crate::input::mx::parse_mx;
 use crate::input::table::parse_table;
 use crate::nexthop::{route, DestinationInput};
 use crate::policy::effective::{global_level, AnchorFiles};
+use crate::memo::Memo;
+use std::rc::Rc;
 use crate::policy::lookup::{MapKind, PolicyTable, TableRow};
 use crate::report::{CertificateView, Report, Verdict, REPORT_SCHEMA};
 use crate::scenario::{CaTrust, Probe, Scenario};
@@ -31,7 +33,7 @@ pub struct Prepared {
     /// Settings.
     pub settings: Settings,
     /// The policy table as Postfix would use it.
-    pub table: Option<PolicyTable>,
+    pub table: Option<Rc<PolicyTable>>,
     /// Transport entries.
     pub transport: Vec<crate::input::table::TableEntry>,
     /// DNS.
@@ -101,15 +103,39 @@ fn dns_from_text(scenario: &Scenario, diagnostics: &mut Vec<Diagnostic>) -> Dns 
     dns
 }
 
+/// Reads the policy table text: its findings, and the table smtp(8) would use when
+/// `smtp_tls_policy_maps` names one (`spec`: map kind, `type:name`, file name).
+fn read_policy_table(text: &str, spec: Option<&(MapKind, String, String)>) -> (Vec<Diagnostic>, Option<Rc<PolicyTable>>) {
+    let mut policy_file = parse_table(text, Source::PolicyTable);
+    let table = spec.map(|(kind, title, file)| {
+        let rows = std::mem::take(&mut policy_file.entries)
+            .into_iter()
+            .map(|e| TableRow { key: e.key, value: e.value, line: e.line, key_span: e.key_span, value_span: e.value_span })
+            .collect();
+        let mut table = PolicyTable::new(*kind, title, file, rows);
+        if *kind == MapKind::TextHash {
+            table.load_warnings = policy_file
+                .diagnostics
+                .iter()
+                .filter(|d| d.code != "table.duplicate-key")
+                .filter_map(|d| d.params.get("postfix_warning"))
+                .map(|w| w.replace("FILE", file))
+                .collect();
+        }
+        Rc::new(table)
+    });
+    (policy_file.diagnostics, table)
+}
+
 /// Parses and resolves every input of `scenario`.
 pub fn prepare(scenario: &Scenario) -> Prepared {
     let (bounded, cuts) = crate::limits::enforce(scenario);
-    prepare_bounded(&bounded, cuts)
+    prepare_bounded(&bounded, cuts, None)
 }
 
 /// [`prepare`] for a scenario already passed through [`crate::limits::enforce`], whose
 /// diagnostics are `cuts`.
-fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>) -> Prepared {
+fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>, memo: Option<&mut Memo>) -> Prepared {
     let mut diagnostics = cuts;
     let version = match PostfixVersion::parse(&scenario.postfix_version) {
         Ok(v) => v,
@@ -146,38 +172,24 @@ fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>) -> Prepared {
     let overrides = BTreeMap::new();
     let settings = Settings::resolve(&main_cf, &overrides, &version);
 
-    let mut policy_file = parse_table(&scenario.policy_table, Source::PolicyTable);
-    diagnostics.extend(policy_file.diagnostics.clone());
     let maps_value = settings.get("smtp_tls_policy_maps").to_string();
     let spec = if maps_value.trim().is_empty() && scenario.main_cf.trim().is_empty() && !scenario.policy_table.trim().is_empty() {
         Some((MapKind::Postmap, "hash:/etc/postfix/tls_policy".to_string(), "/etc/postfix/tls_policy".to_string()))
     } else {
         map_spec(&maps_value)
     };
+    let spec = spec.map(|(kind, title, file)| (kind, title, if scenario.policy_file.is_empty() { file } else { scenario.policy_file.clone() }));
+    let (policy_diagnostics, table) = match memo {
+        Some(memo) => memo.policy_table(&scenario.policy_table, spec.as_ref(), || read_policy_table(&scenario.policy_table, spec.as_ref())),
+        None => read_policy_table(&scenario.policy_table, spec.as_ref()),
+    };
+    diagnostics.extend(policy_diagnostics);
     if spec.is_none() && !scenario.policy_table.trim().is_empty() {
         diagnostics.push(
             Diagnostic::warning("maincf.no-policy-maps", Source::MainCf, "main.cf does not set smtp_tls_policy_maps: Postfix never reads this policy table")
                 .hint("Add e.g. smtp_tls_policy_maps = hash:/etc/postfix/tls_policy (and run postmap)."),
         );
     }
-    let table = spec.map(|(kind, title, file)| {
-        let file = if scenario.policy_file.is_empty() { file } else { scenario.policy_file.clone() };
-        let rows = std::mem::take(&mut policy_file.entries)
-            .into_iter()
-            .map(|e| TableRow { key: e.key, value: e.value, line: e.line, key_span: e.key_span, value_span: e.value_span })
-            .collect();
-        let mut table = PolicyTable::new(kind, &title, &file, rows);
-        if kind == MapKind::TextHash {
-            table.load_warnings = policy_file
-                .diagnostics
-                .iter()
-                .filter(|d| d.code != "table.duplicate-key")
-                .filter_map(|d| d.params.get("postfix_warning"))
-                .map(|w| w.replace("FILE", &file))
-                .collect();
-        }
-        table
-    });
 
     let transport_file = parse_table(&scenario.transport_table, Source::TransportTable);
     diagnostics.extend(transport_file.diagnostics.clone());
@@ -240,27 +252,37 @@ fn behaviour_for(scenario: &Scenario, host: &str) -> ServerBehaviour {
 
 /// Explains `scenario`: the whole decision, with its trace, log lines and fixes.
 pub fn explain(scenario: &Scenario) -> Report {
-    let (mut report, table) = explain_keeping_table(scenario);
+    explain_with(scenario, None)
+}
+
+/// [`explain`], keeping what can be kept for the next explanation in `memo` (a caller that
+/// explains one edit after another; the report is the same as [`explain`]'s).
+pub fn explain_with_memo(scenario: &Scenario, memo: &mut Memo) -> Report {
+    explain_with(scenario, Some(memo))
+}
+
+fn explain_with(scenario: &Scenario, memo: Option<&mut Memo>) -> Report {
+    let (mut report, table) = explain_keeping_table(scenario, memo);
     if !report.verdict.delivered && matches!(scenario.probe, Probe::Smtp) {
         // The fix search finds the looked-up entries in the table already parsed here.
-        report.fixes = crate::fixes::suggest_with_table(scenario, &report, table.as_ref());
+        report.fixes = crate::fixes::suggest_with_table(scenario, &report, table.as_deref());
     }
     report
 }
 
 /// [`explain`] without the fix search (which itself re-runs this function).
 pub fn explain_without_fixes(scenario: &Scenario) -> Report {
-    explain_keeping_table(scenario).0
+    explain_keeping_table(scenario, None).0
 }
 
 /// [`explain_without_fixes`], also giving back the policy table it parsed.
-fn explain_keeping_table(scenario: &Scenario) -> (Report, Option<PolicyTable>) {
+fn explain_keeping_table(scenario: &Scenario, memo: Option<&mut Memo>) -> (Report, Option<Rc<PolicyTable>>) {
     // Every field is bounded before anything reads it, including the ones `prepare` does not
     // parse (destination, server settings, posttls-finger words, server reply); the report
     // lists the cuts.
     let (bounded, cuts) = crate::limits::enforce(scenario);
     let scenario = &bounded;
-    let prepared = prepare_bounded(scenario, cuts);
+    let prepared = prepare_bounded(scenario, cuts, memo);
     let Prepared { version, at, settings, table, transport, dns, chains, trust, anchor_files, mut diagnostics } = prepared;
     let mut certificates = Vec::new();
     for (host, chain) in &chains {
@@ -310,7 +332,7 @@ fn explain_keeping_table(scenario: &Scenario) -> (Report, Option<PolicyTable>) {
                 settings: &settings,
                 global: &global,
                 route,
-                table: table.as_ref(),
+                table: table.as_deref(),
                 dns: &dns,
                 trust: &trust,
                 anchors: &anchors,

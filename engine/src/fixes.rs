@@ -131,22 +131,20 @@ fn rebuild_value(report_attempt: &HostAttempt, level: SecurityLevel, matches: Op
     parts.join(" ")
 }
 
-/// The policy line for `key` with `value`, and the lines of the entry it replaces (`None`:
-/// there is no entry, the line is added).
-fn policy_edit(scenario: &Scenario, attempt: &HostAttempt, key: &str, value: &str) -> (String, Option<[usize; 2]>) {
-    let line = format!("{key} {value}");
-    let entry_line = match attempt.policy.level_source {
-        LevelSource::PolicyEntry { line, .. } => Some(line),
-        _ => None,
-    };
-    let replaces = entry_line.filter(|&first| first >= 1).and_then(|first| {
-        let mut lines = scenario.policy_table.lines().skip(first - 1);
-        lines.next()?;
-        // The entry and its continuation lines.
-        let continuation = lines.take_while(|l| l.starts_with([' ', '\t'])).count();
-        Some([first, first + continuation])
-    });
-    (line, replaces)
+/// The lines of the policy entry a fix replaces (the entry and its continuation lines), or
+/// `None` when the level did not come from an entry (the fix's line is added).
+fn replaced_lines(scenario: &Scenario, attempt: &HostAttempt) -> Option<[usize; 2]> {
+    let LevelSource::PolicyEntry { line: first, .. } = attempt.policy.level_source else { return None };
+    if first < 1 {
+        return None;
+    }
+    // Split at '\n' (memchr) rather than `lines()`: the same line numbers, and a 10,000-line
+    // table is skipped quickly; a trailing '\r' does not change the continuation test.
+    let mut lines = scenario.policy_table.split('\n').skip(first - 1);
+    // The entry's own line (never empty: an empty piece is past the end of the text).
+    lines.next().filter(|l| !l.is_empty())?;
+    let continuation = lines.take_while(|l| l.starts_with([' ', '\t'])).count();
+    Some([first, first + continuation])
 }
 
 /// One policy entry a re-run keeps: its first line in the original table and its text.
@@ -281,13 +279,16 @@ fn suggest_with(scenario: &Scenario, report: &Report, reduce: bool, table: Optio
     }
 
     let kept = if candidates.is_empty() || !reduce { None } else { looked_up_entries(scenario, report, table) };
+    let replaces = replaced_lines(scenario, attempt);
+    // Each re-run gets its own table: copy the rest once, not the whole table per candidate.
+    let without_table = Scenario { policy_table: String::new(), ..scenario.clone() };
     let mut fixes: Vec<Fix> = Vec::new();
     for (kind, value) in candidates {
         if fixes.len() >= 6 || fixes.iter().any(|f| f.line.ends_with(&value)) {
             continue;
         }
-        let (line, replaces) = policy_edit(scenario, attempt, &key, &value);
-        let mut changed = scenario.clone();
+        let line = format!("{key} {value}");
+        let mut changed = without_table.clone();
         changed.policy_table = match &kept {
             Some(kept) => reduced_table(kept, replaces, &line),
             None => apply(&scenario.policy_table, replaces, &line),
@@ -344,7 +345,7 @@ mod tests {
                 }
                 let reduced = suggest_with(&scenario, &report, true, None);
                 let parsed = crate::explain::prepare(&scenario).table;
-                let from_table = suggest_with(&scenario, &report, true, parsed.as_ref());
+                let from_table = suggest_with(&scenario, &report, true, parsed.as_deref());
                 let whole = suggest_with(&scenario, &report, false, None);
                 assert_eq!(reduced, whole, "{name}\n{}", scenario.policy_table);
                 assert_eq!(from_table, whole, "{name}, from the parsed table\n{}", scenario.policy_table);

@@ -19,6 +19,7 @@ pub mod limits;
 pub mod lint;
 pub mod logread;
 pub mod logs;
+pub mod memo;
 pub mod names;
 pub mod nexthop;
 pub mod permalink;

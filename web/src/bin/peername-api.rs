@@ -21,6 +21,11 @@ mod api {
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
 
+    thread_local! {
+        /// What the worker keeps between explanations (`peername_engine::memo`).
+        static MEMO: std::cell::RefCell<peername_engine::memo::Memo> = std::cell::RefCell::new(peername_engine::memo::Memo::new());
+    }
+
     fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
         value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| js_sys::TypeError::new(&e.to_string()).into())
     }
@@ -83,7 +88,9 @@ mod api {
         match request {
             Request::Explain { id, inputs } => {
                 let start = js_sys::Date::now();
-                let report = peername_engine::explain(&inputs.to_scenario());
+                // One explanation per keystroke: the memo keeps the policy table read while
+                // another pane is edited.
+                let report = MEMO.with(|memo| peername_engine::explain::explain_with_memo(&inputs.to_scenario(), &mut memo.borrow_mut()));
                 let view = ReportView::of(&report);
                 Response::Report { id, report: Box::new(view), ms: js_sys::Date::now() - start }
             }
