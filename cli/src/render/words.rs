@@ -84,7 +84,8 @@ pub fn severity(lang: Lang, s: Severity) -> String {
 
 /// A diagnostic's message: the language's text for its code and params, else the engine's.
 pub fn diagnostic_message(lang: Lang, d: &Diagnostic) -> String {
-    if lang == Lang::En || lookup(lang, &format!("diag.{}", d.code)).is_none() {
+    // The key names the message's variant when it has one (`diag.<code>.<variant>`).
+    if lang == Lang::En || lookup(lang, &d.message_key()).is_none() {
         return d.message.clone();
     }
     words::diagnostic_message(lang, d)
@@ -93,7 +94,7 @@ pub fn diagnostic_message(lang: Lang, d: &Diagnostic) -> String {
 /// A diagnostic's hint, likewise.
 pub fn diagnostic_hint(lang: Lang, d: &Diagnostic) -> Option<String> {
     let hint = d.hint.as_ref()?;
-    if lang == Lang::En || lookup(lang, &format!("diag.{}.hint", d.code)).is_none() {
+    if lang == Lang::En || lookup(lang, &d.hint_key()).is_none() {
         return Some(hint.clone());
     }
     words::diagnostic_hint(lang, d)
@@ -319,5 +320,20 @@ mod tests {
         assert_eq!(diagnostic_message(Lang::En, &d), "engine text");
         let expected = if lookup(Lang::Ja, "diag.destination.empty").is_some() { peername_i18n::words::diagnostic_message(Lang::Ja, &d) } else { "engine text".into() };
         assert_eq!(diagnostic_message(Lang::Ja, &d), expected);
+    }
+
+    #[test]
+    fn a_message_with_a_variant_is_translated_by_its_variant_key() {
+        let d = Diagnostic::warning("lint.unreachable-match", peername_engine::diag::Source::PolicyTable, "engine text")
+            .param("element", "*.example.edu")
+            .param("variant", "wildcard")
+            .param("suggestion", ".example.edu");
+        for lang in [Lang::Ja, Lang::Zh] {
+            let key = "diag.lint.unreachable-match.wildcard";
+            assert!(lookup(lang, key).is_some(), "{key} is translated");
+            let message = diagnostic_message(lang, &d);
+            assert_ne!(message, "engine text", "{lang:?} uses the variant's words");
+            assert!(message.contains("*.example.edu") && message.contains(".example.edu"), "{message}");
+        }
     }
 }
