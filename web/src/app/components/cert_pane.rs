@@ -3,7 +3,7 @@
 //! which turns binary DER into PEM before it reaches the scenario and never reads a private key.
 
 use super::certificates::CertificateList;
-use super::diagnostics::{DiagItem, Diagnostics};
+use super::diagnostics::{Diagnostics, Findings};
 use super::text_pane::{set_value_of, value_of, DEBOUNCE_MS};
 use super::{class_list, use_ctx};
 use crate::app::hooks::{use_debounce, EngineHandle};
@@ -31,7 +31,7 @@ pub struct CertPaneProps {
     /// The state's PEM text.
     pub pem: AttrValue,
     /// What the engine said about it.
-    pub diagnostics: Vec<DiagItem>,
+    pub diagnostics: Findings,
     /// The latest report (for the certificates read).
     pub report: Option<Shared<ReportView>>,
 }

@@ -9,7 +9,7 @@ use peername_engine::diag::{Diagnostic, Severity};
 use yew::prelude::*;
 
 /// Findings listed per input before "and N more".
-const SHOWN: usize = 20;
+pub const SHOWN: usize = 20;
 
 /// One finding and the line it points into (see `diagview::snippet_of`).
 #[derive(Clone, Debug, PartialEq)]
@@ -20,11 +20,21 @@ pub struct DiagItem {
     pub snippet: Option<(String, String)>,
 }
 
+/// What a pane shows of its findings: the first [`SHOWN`] and how many more there are. Only
+/// those are copied into props and compared on each render (a table can have 10,000 findings).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Findings {
+    /// The findings shown.
+    pub items: Vec<DiagItem>,
+    /// How many more there are.
+    pub more: usize,
+}
+
 /// Props.
 #[derive(Properties, PartialEq)]
 pub struct DiagnosticsProps {
     /// The findings.
-    pub items: Vec<DiagItem>,
+    pub items: Findings,
 }
 
 fn icon(s: Severity) -> &'static str {
@@ -48,13 +58,13 @@ fn class(s: Severity) -> &'static str {
 pub fn diagnostics(props: &DiagnosticsProps) -> Html {
     let ctx = use_ctx();
     let lang = ctx.lang;
-    if props.items.is_empty() {
+    if props.items.items.is_empty() {
         return html! {};
     }
-    let more = props.items.len().saturating_sub(SHOWN);
+    let more = props.items.more;
     html! {
         <ul class="diagnostics" role="list">
-            { for props.items.iter().take(SHOWN).map(|item| {
+            { for props.items.items.iter().map(|item| {
                 let v = view(lang, &item.diagnostic, item.snippet.as_ref());
                 let at = v.position.map(|(l, c)| tf(lang, "diag.position", &[("line", &l.to_string()), ("column", &c.to_string())]));
                 html! {

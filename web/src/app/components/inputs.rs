@@ -1,7 +1,7 @@
 //! The inputs column: every pane, with the diagnostics the engine reported for it.
 
 use super::cert_pane::CertPane;
-use super::diagnostics::DiagItem;
+use super::diagnostics::{DiagItem, Findings, SHOWN};
 use super::text_pane::TextPane;
 use super::trust_pane::TrustPane;
 use super::use_ctx;
@@ -19,16 +19,13 @@ pub struct InputsProps {
     pub state: UseReducerHandle<AppState>,
 }
 
-/// The diagnostics of the latest report that point into `source`, with their snippets.
-pub fn diagnostics_for(state: &AppState, source: Source) -> Vec<DiagItem> {
-    let Some((_, report)) = &state.report else { return Vec::new() };
-    report
-        .diagnostics
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| d.source == source)
-        .map(|(i, d)| DiagItem { diagnostic: d.clone(), snippet: state.snippets.get(i).cloned().flatten() })
-        .collect()
+/// The diagnostics of the latest report that point into `source`, with their snippets (the
+/// first few; see [`Findings`]).
+pub fn diagnostics_for(state: &AppState, source: Source) -> Findings {
+    let Some((_, report)) = &state.report else { return Findings::default() };
+    let mut matching = report.diagnostics.iter().enumerate().filter(|(_, d)| d.source == source);
+    let items = matching.by_ref().take(SHOWN).map(|(i, d)| DiagItem { diagnostic: d.clone(), snippet: state.snippets.get(i).cloned().flatten() }).collect();
+    Findings { items, more: matching.count() }
 }
 
 /// One text pane: field, the source its diagnostics have, label and hint keys, rows, monospace.

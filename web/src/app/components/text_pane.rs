@@ -2,7 +2,7 @@
 //! each input event sends it to the state at once, and the state's text is copied in only when the
 //! pane's generation changes (an example, a permalink, a fix).
 
-use super::diagnostics::{DiagItem, Diagnostics};
+use super::diagnostics::{Diagnostics, Findings};
 use super::use_ctx;
 use crate::app::hooks::use_debounce;
 use crate::app::i18n::t;
@@ -34,7 +34,7 @@ pub struct TextPaneProps {
     /// The state's text (copied in when `generation` changes).
     pub text: AttrValue,
     /// What the engine said about this input.
-    pub diagnostics: Vec<DiagItem>,
+    pub diagnostics: Findings,
 }
 
 /// The pane's element id.

@@ -1,6 +1,6 @@
 //! "My CA store trusts this chain": yes, no, not known, or this CA bundle.
 
-use super::diagnostics::DiagItem;
+use super::diagnostics::Findings;
 use super::text_pane::TextPane;
 use super::use_ctx;
 use crate::app::i18n::t;
@@ -18,7 +18,7 @@ pub struct TrustPaneProps {
     /// The CA bundle text.
     pub bundle: AttrValue,
     /// Findings about the bundle.
-    pub diagnostics: Vec<DiagItem>,
+    pub diagnostics: Findings,
 }
 
 /// The trust pane.

@@ -2,7 +2,7 @@
 //! the evaluation time for certificate dates (the page supplies "now"; the engine never reads
 //! the clock).
 
-use super::diagnostics::{DiagItem, Diagnostics};
+use super::diagnostics::{Diagnostics, Findings};
 use super::use_ctx;
 use crate::app::hooks::use_debounce;
 use crate::app::i18n::t;
@@ -26,7 +26,7 @@ pub struct VersionPaneProps {
     /// The scenario's evaluation time (RFC 3339), if dates are checked.
     pub evaluated_at: Option<String>,
     /// Findings about them (`scenario.bad-version`, `scenario.bad-time`).
-    pub diagnostics: Vec<DiagItem>,
+    pub diagnostics: Findings,
 }
 
 /// `2026-11-23T04:07:48Z` → `2026-11-23T04:07:48` (the form `datetime-local` shows).
