@@ -15,6 +15,7 @@
 pub mod app;
 pub mod examples;
 pub mod inputs;
+pub mod logview;
 pub mod protocol;
 pub mod view;
 pub mod wire;

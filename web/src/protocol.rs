@@ -3,6 +3,7 @@
 //! repeats it.
 
 use crate::inputs::Inputs;
+use crate::logview::LogSummary;
 use crate::view::ReportView;
 
 /// Page → worker.
@@ -43,6 +44,22 @@ pub enum Request {
         /// The decompressed JSON.
         json: String,
     },
+    /// Read a pasted Postfix log; the current inputs complete what the log cannot tell.
+    ReadLog {
+        /// Request id.
+        id: u32,
+        /// The log text.
+        text: String,
+        /// The inputs on the page.
+        inputs: Box<Inputs>,
+    },
+    /// Mask e-mail local parts and IP addresses in a log before it is shared.
+    MaskLog {
+        /// Request id.
+        id: u32,
+        /// The log text.
+        text: String,
+    },
 }
 
 /// Where loaded inputs came from.
@@ -52,6 +69,8 @@ pub enum Loaded {
     Example(String),
     /// A permalink.
     Permalink,
+    /// A pasted log.
+    Log,
 }
 
 /// Worker → page.
@@ -98,6 +117,22 @@ pub enum Response {
         json: String,
         /// Private keys were left out.
         stripped_private_keys: bool,
+    },
+    /// What a pasted log says (`ReadLog`), and the inputs it gives.
+    LogRead {
+        /// Request id.
+        id: u32,
+        /// The summary shown under the log pane.
+        summary: Box<LogSummary>,
+        /// The scenario from the log, completed by the page's inputs.
+        inputs: Box<Inputs>,
+    },
+    /// The masked log (`MaskLog`).
+    MaskedLog {
+        /// Request id.
+        id: u32,
+        /// The log with local parts and addresses masked.
+        text: String,
     },
     /// A request failed (`code`: stable, e.g. `permalink.malformed`; `message`: English).
     Failed {

@@ -7,6 +7,7 @@
 //! added to a type without a matching line here is a compile error, not a silent loss.
 
 use crate::inputs::Inputs;
+use crate::logview::{LogSummary, UnreadView};
 use crate::protocol::{Loaded, Request, Response};
 use crate::view::*;
 use peername_engine::cert::chain::X509Error;
@@ -344,6 +345,8 @@ wire_unit_enum!(X509Error {
 });
 
 wire_struct!(Span { start, end });
+wire_struct!(UnreadView { line, reason, why, excerpt });
+wire_struct!(LogSummary { lines, read, ignored, unread, era, clues, suggested_version, stage, missing, check });
 wire_struct!(Position { line, column });
 wire_struct!(Diagnostic { code, severity, source, span, position, message, hint, params });
 wire_struct!(Verdict { status, delivered, headline, deciding_step, stage });
@@ -698,12 +701,14 @@ impl Wire for Loaded {
                 name.put(w);
             }
             Loaded::Permalink => w.push(1),
+            Loaded::Log => w.push(2),
         }
     }
     fn get(r: &mut Reader<'_>) -> Option<Self> {
         Some(match tag(r)? {
             0 => Loaded::Example(Wire::get(r)?),
             1 => Loaded::Permalink,
+            2 => Loaded::Log,
             _ => return None,
         })
     }
@@ -738,6 +743,17 @@ impl Wire for Request {
                 id.put(w);
                 json.put(w);
             }
+            Request::ReadLog { id, text, inputs } => {
+                w.push(5);
+                id.put(w);
+                text.put(w);
+                inputs.put(w);
+            }
+            Request::MaskLog { id, text } => {
+                w.push(6);
+                id.put(w);
+                text.put(w);
+            }
         }
     }
     fn get(r: &mut Reader<'_>) -> Option<Self> {
@@ -751,6 +767,8 @@ impl Wire for Request {
             }
             3 => Request::MakeLink { id: Wire::get(r)?, inputs: Wire::get(r)? },
             4 => Request::ReadLink { id: Wire::get(r)?, json: Wire::get(r)? },
+            5 => Request::ReadLog { id: Wire::get(r)?, text: Wire::get(r)?, inputs: Wire::get(r)? },
+            6 => Request::MaskLog { id: Wire::get(r)?, text: Wire::get(r)? },
             _ => return None,
         })
     }
@@ -792,6 +810,17 @@ impl Wire for Response {
                 code.put(w);
                 message.put(w);
             }
+            Response::LogRead { id, summary, inputs } => {
+                w.push(6);
+                id.put(w);
+                summary.put(w);
+                inputs.put(w);
+            }
+            Response::MaskedLog { id, text } => {
+                w.push(7);
+                id.put(w);
+                text.put(w);
+            }
         }
     }
     fn get(r: &mut Reader<'_>) -> Option<Self> {
@@ -802,6 +831,8 @@ impl Wire for Response {
             3 => Response::Pem { id: Wire::get(r)?, pem: Wire::get(r)?, private_key_refused: Wire::get(r)?, problem: Wire::get(r)? },
             4 => Response::LinkJson { id: Wire::get(r)?, json: Wire::get(r)?, stripped_private_keys: Wire::get(r)? },
             5 => Response::Failed { id: Wire::get(r)?, code: Wire::get(r)?, message: Wire::get(r)? },
+            6 => Response::LogRead { id: Wire::get(r)?, summary: Wire::get(r)?, inputs: Wire::get(r)? },
+            7 => Response::MaskedLog { id: Wire::get(r)?, text: Wire::get(r)? },
             _ => return None,
         })
     }
@@ -818,6 +849,21 @@ mod tests {
         if !bytes.is_empty() {
             assert_eq!(decode::<T>(&bytes[..bytes.len() - 1]), None, "a cut message is refused");
         }
+    }
+
+    #[test]
+    fn log_requests_and_summaries_round_trip() {
+        let log = "Feb 25 21:57:22 mail postfix/smtp[1]: D33A02504112: to=<user@fastmail.fm>, relay=in1-smtp.messagingengine.com[66.111.4.74]:25, delay=8.4, delays=0.02/0/8.4/0, dsn=4.7.5, status=deferred (Server certificate not verified)\nnot a log line\n";
+        let reading = peername_engine::logread::read_log(log);
+        let inputs = Box::new(Inputs::from_scenario(&reading.scenario()));
+        round_trip(&Request::ReadLog { id: 3, text: log.into(), inputs: inputs.clone() });
+        round_trip(&Request::MaskLog { id: 4, text: log.into() });
+        let mut summary = LogSummary::of(&reading, None);
+        round_trip(&Response::LogRead { id: 3, summary: Box::new(summary.clone()), inputs: inputs.clone() });
+        summary.check = Some((false, "deferred".into(), vec!["trust: Trusted ≠ Untrusted — another CA store".into()]));
+        round_trip(&Response::LogRead { id: 3, summary: Box::new(summary), inputs });
+        round_trip(&Response::MaskedLog { id: 4, text: "to=<…@fastmail.fm>".into() });
+        round_trip(&Response::Inputs { id: 5, from: Loaded::Log, inputs: Box::new(Inputs::default()), stripped_private_keys: false });
     }
 
     #[test]

@@ -136,6 +136,8 @@ pub enum Origin {
     Example(String),
     /// A permalink.
     Permalink,
+    /// A pasted log.
+    Log,
 }
 
 /// One certificate pane: a stable key for lists, and its generation.

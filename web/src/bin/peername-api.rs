@@ -13,7 +13,10 @@ mod api {
     use peername_engine::permalink::{self, encode_base64, Alphabet, Payload, PermalinkError};
     use peername_engine::scenario::Scenario;
     use peername_web::examples;
+    use peername_engine::limits::{cut_text, Cut, LOG_MAX};
+    use peername_engine::logread::{mask_with, MaskOptions};
     use peername_web::inputs::Inputs;
+    use peername_web::logview::LogSummary;
     use peername_web::protocol::{Loaded, Request, Response};
     use peername_web::wire::{decode, encode};
     use peername_web::view::ReportView;
@@ -80,6 +83,36 @@ mod api {
         Response::Pem { id, pem, private_key_refused: parsed.private_key_refused, problem }
     }
 
+    /// Reads a pasted log (cut at `LOG_MAX`, as every reader of logs does): the scenario it
+    /// tells, completed from the page's panes where the log cannot tell (policy table, main.cf,
+    /// transport table, certificates, CA trust, TLSA), and the cross-check when that scenario
+    /// has a policy table to explain with.
+    fn read_log(id: u32, text: &str, current: &Scenario) -> Response {
+        let (text, _) = cut_text(text, LOG_MAX, Cut::Lines, "log", "The log", Source::Log);
+        let reading = peername_engine::logread::read_log(text);
+        let mut s = reading.scenario();
+        let empty = |t: &str| t.trim().is_empty();
+        if empty(&s.policy_table) {
+            s.policy_table = current.policy_table.clone();
+        }
+        if empty(&s.main_cf) {
+            s.main_cf = current.main_cf.clone();
+        }
+        if empty(&s.transport_table) {
+            s.transport_table = current.transport_table.clone();
+        }
+        if s.certificates.iter().all(|c| empty(&c.pem)) {
+            s.certificates = current.certificates.clone();
+        }
+        if empty(&s.tlsa) {
+            s.tlsa = current.tlsa.clone();
+        }
+        s.ca_trust = current.ca_trust;
+        s.ca_bundle = current.ca_bundle.clone();
+        let check = (!empty(&s.policy_table) && !empty(&s.destination)).then(|| reading.cross_check(&peername_engine::explain(&s)));
+        Response::LogRead { id, summary: Box::new(LogSummary::of(&reading, check.as_ref())), inputs: Box::new(Inputs::from_scenario(&s)) }
+    }
+
     fn failed(id: u32, e: &PermalinkError) -> Response {
         Response::Failed { id, code: e.code().to_string(), message: e.message() }
     }
@@ -106,6 +139,8 @@ mod api {
                     Err(e) => failed(id, &PermalinkError::Malformed { detail: e.to_string() }),
                 }
             }
+            Request::ReadLog { id, text, inputs } => read_log(id, &text, &inputs.to_scenario()),
+            Request::MaskLog { id, text } => Response::MaskedLog { id, text: mask_with(&text, MaskOptions { ip_addresses: true }) },
             Request::ReadLink { id, json } => {
                 let read = serde_json::from_str::<Payload>(&json).map_err(|e| PermalinkError::Malformed { detail: e.to_string() }).and_then(permalink::accept);
                 match read {

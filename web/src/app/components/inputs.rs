@@ -2,6 +2,7 @@
 
 use super::cert_pane::CertPane;
 use super::diagnostics::{DiagItem, Findings, SHOWN};
+use super::log_pane::LogPane;
 use super::text_pane::TextPane;
 use super::trust_pane::TrustPane;
 use super::use_ctx;
@@ -72,6 +73,7 @@ pub fn inputs(props: &InputsProps) -> Html {
         <section class="inputs-column" aria-labelledby="inputs-heading">
             <h2 id="inputs-heading">{ t(lang, "inputs.heading") }</h2>
             <p class="column-note">{ t(lang, "inputs.note") }</p>
+            <LogPane state={props.state.clone()} />
             { pane(state, &DESTINATION) }
             <VersionPane version={state.scenario.postfix_version.clone()} evaluated_at={state.scenario.evaluated_at.clone()}
                 diagnostics={diagnostics_for(state, Source::Scenario)} />

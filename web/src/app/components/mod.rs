@@ -15,6 +15,7 @@ mod header;
 mod inputs;
 mod ladder;
 mod log_lines;
+mod log_pane;
 mod name_grid;
 mod notices;
 mod references;

@@ -10,6 +10,7 @@
 use crate::app::js;
 use crate::app::state::{Action, AppState, Notice, Origin};
 use crate::inputs::Inputs;
+use crate::logview::LogSummary;
 use crate::protocol::{Loaded, Request, Response};
 use crate::wire::{decode, encode};
 use std::cell::RefCell;
@@ -23,6 +24,9 @@ const WORKER_URL: &str = "./peername-api_loader.js";
 
 /// What to do with the JSON a `MakeLink` request returns: `(json, stripped_private_keys)`.
 type LinkCallback = Box<dyn FnOnce(Result<(String, bool), (String, String)>)>;
+
+/// What to do with the answer to a log request (`ReadLog`, `MaskLog`).
+type ReplyCallback = Box<dyn FnOnce(Response)>;
 
 #[derive(Default)]
 struct Engine {
@@ -38,6 +42,8 @@ struct Engine {
     files: Vec<(u32, u64, String)>,
     /// Link requests: (request id, what to do with the JSON).
     links: Vec<(u32, LinkCallback)>,
+    /// Log requests: (request id, what to do with the answer).
+    replies: Vec<(u32, ReplyCallback)>,
     next_id: u32,
     /// When the last report arrived (`performance.now()`), for the render measure.
     received_at: f64,
@@ -138,6 +144,31 @@ impl EngineHandle {
         self.post(&Request::MakeLink { id, inputs: Box::new(inputs.clone()) });
     }
 
+    /// Reads a pasted log, completed by `inputs` where the log cannot tell; `then` gets the
+    /// summary and the inputs the log gives.
+    pub fn read_log(&self, text: String, inputs: &Inputs, then: impl FnOnce(Box<LogSummary>, Box<Inputs>) + 'static) {
+        let id = self.next_id();
+        let reply: ReplyCallback = Box::new(move |r| {
+            if let Response::LogRead { summary, inputs, .. } = r {
+                then(summary, inputs);
+            }
+        });
+        self.engine.borrow_mut().replies.push((id, reply));
+        self.post(&Request::ReadLog { id, text, inputs: Box::new(inputs.clone()) });
+    }
+
+    /// Masks e-mail local parts and IP addresses in a log; `then` gets the masked text.
+    pub fn mask_log(&self, text: String, then: impl FnOnce(String) + 'static) {
+        let id = self.next_id();
+        let reply: ReplyCallback = Box::new(move |r| {
+            if let Response::MaskedLog { text, .. } = r {
+                then(text);
+            }
+        });
+        self.engine.borrow_mut().replies.push((id, reply));
+        self.post(&Request::MaskLog { id, text });
+    }
+
     /// Loads the scenario in a permalink's JSON.
     pub fn read_link(&self, json: String) {
         let id = self.next_id();
@@ -162,6 +193,14 @@ impl EngineHandle {
             web_sys::console::warn_1(&"peername: unreadable worker message".into());
             return;
         };
+        if let Response::LogRead { id, .. } | Response::MaskedLog { id, .. } = &response {
+            let id = *id;
+            let then = take(&mut self.engine.borrow_mut().replies, |r| r.0 == id);
+            if let Some((_, then)) = then {
+                then(response);
+            }
+            return;
+        }
         match response {
             Response::Ready => {
                 let (queue, worker) = {
@@ -194,6 +233,7 @@ impl EngineHandle {
                 let origin = match from {
                     Loaded::Example(name) => Origin::Example(name),
                     Loaded::Permalink => Origin::Permalink,
+                    Loaded::Log => Origin::Log,
                 };
                 self.dispatch.dispatch(Action::Load(inputs, origin));
             }
@@ -215,6 +255,8 @@ impl EngineHandle {
                     then(Ok((json, stripped_private_keys)));
                 }
             }
+            // Answered before the match (their callbacks take the whole response).
+            Response::LogRead { .. } | Response::MaskedLog { .. } => {}
             Response::Failed { id, code, message } => {
                 let then = take(&mut self.engine.borrow_mut().links, |l| l.0 == id);
                 match then {
