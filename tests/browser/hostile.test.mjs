@@ -2,9 +2,10 @@
 // clear message under their pane, no task on the page's main thread takes over 200 ms, and the
 // page keeps answering (a version switch is explained right after the pastes).
 //
-// Known gap (issue 8): pastes of several megabytes make Chromium lay out the textarea itself for
-// 0.2-1.5 s (a long task the page's code does not run); the engine side of 10 MB pastes, cut at
-// each pane's limit, is covered natively by engine/tests/hostile.rs.
+// A paste longer than a pane's limit is cut by the page at that limit (whole lines) with a notice,
+// so the browser never holds more than the engine reads. Known gap (issue 8): holding the policy
+// table's 2 MiB, Chromium still spends 0.2-1 s laying out the text field; the engine side of
+// 10 MB inputs is covered natively by engine/tests/hostile.rs.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -84,6 +85,50 @@ test('a paste past a pane\'s limit, binary bytes and NULs: messages, no long tas
     console.log(`long tasks during the pastes and version switches (ms): ${tasks.join(', ') || 'none'}`);
     assert.ok(tasks.every((ms) => ms <= 200), `no long task over 200 ms: ${tasks.join(', ')}`);
     await screenshot(page, 'hostile-input');
+    await assertClean(record);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a real 10 MB paste: the pane takes the lines the engine reads and says so; the tab stays usable', async () => {
+  const { context, page, record } = await openPage(browser, server.url, { contextOptions: { viewport: { width: 1280, height: 900 } } });
+  try {
+    await loadExample(page, record, 'fastmail');
+    await page.selectOption('#pane-version', '3.11.6');
+    await waitForStatus(page, 'deferred');
+    await watchLongTasks(page);
+    // Built in the page (no 10 MB crossing the test protocol), pasted as the browser pastes:
+    // a ClipboardEvent whose DataTransfer holds the text.
+    const pasted = await page.evaluate(() => {
+      const lines = [];
+      for (let i = 0; i < 20_000; i += 1) lines.push(`h${i}.example secure match=h${i}.example`);
+      const block = `${lines.join('\n')}\n`;
+      const text = `fastmail.fm     secure ciphers=high\n${block.repeat(Math.ceil(10_000_000 / block.length))}`;
+      const area = document.getElementById('pane-policy');
+      area.focus();
+      area.select();
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      return text.length;
+    });
+    assert.ok(pasted > 10_000_000);
+    await page.waitForSelector('[data-notice="paste-cut"]');
+    const notice = await page.locator('[data-notice="paste-cut"]').innerText();
+    assert.match(notice, /peername reads at most 2097152 bytes there, so the pane keeps the first \d+ bytes/);
+    const kept = await page.evaluate(() => new TextEncoder().encode(document.getElementById('pane-policy').value).length);
+    assert.ok(kept <= 2_097_152 && kept > 2_000_000, `the pane holds ${kept} bytes`);
+    assert.ok((await page.locator('#pane-policy').inputValue()).endsWith('\n'), 'whole lines');
+    await waitForStatus(page, 'deferred', 60_000);
+    await page.waitForTimeout(500);
+    await stillAnswers(page, 'deferred');
+    const tasks = await longTasks(page);
+    console.log(`long tasks around the 10 MB paste (ms): ${tasks.join(', ') || 'none'}`);
+    // Known gap (issue 8): Chromium lays out the 2 MiB the pane keeps in one task of 0.3-1 s
+    // here. Before the pane cut pastes at the engine's limit, the same paste froze the tab for
+    // about 9 s; this bound keeps that from coming back.
+    assert.ok(tasks.every((ms) => ms <= 2_000), `no long task over 2 s: ${tasks.join(', ')}`);
     await assertClean(record);
   } finally {
     await context.close();

@@ -59,6 +59,24 @@ impl Field {
         Field::ALL.iter().position(|f| *f == self).unwrap_or(0)
     }
 
+    /// The most the pane takes from one paste: what the engine reads of it
+    /// (`peername_engine::limits`). Anything longer would only be ignored, and a browser laying
+    /// out megabytes in a text field stalls the page.
+    pub fn paste_limit(self) -> usize {
+        use peername_engine::limits::*;
+        match self {
+            Field::MainCf => MAIN_CF_MAX,
+            Field::PolicyTable => POLICY_TABLE_MAX,
+            Field::TransportTable => TRANSPORT_TABLE_MAX,
+            Field::Destination => DESTINATION_MAX,
+            Field::Mx => MX_MAX,
+            Field::Addresses => ADDRESSES_MAX,
+            Field::Tlsa => TLSA_MAX,
+            Field::CaBundle => CA_BUNDLE_MAX,
+            Field::InsecureNames => 64 * 1024,
+        }
+    }
+
     /// The field's text in `s`.
     pub fn text(self, s: &Inputs) -> String {
         match self {
@@ -110,6 +128,17 @@ pub enum Notice {
     LinkCopied {
         /// Whether the clipboard took it (else the text was selected).
         clipboard: bool,
+    },
+    /// A paste was longer than the pane's limit: only its first lines went in.
+    PasteCut {
+        /// Catalogue key of the pane's label.
+        pane: &'static str,
+        /// Bytes pasted.
+        size: usize,
+        /// The pane's limit in bytes.
+        limit: usize,
+        /// Bytes kept (whole lines).
+        kept: usize,
     },
     /// A language's words could not be loaded (the page stays in English).
     Words {
@@ -522,8 +551,35 @@ impl yew::Reducible for AppState {
     }
 }
 
+/// The longest start of `text` of at most `max` bytes that ends a line (or, without a line end
+/// in reach, at a character boundary): what a pane keeps of a paste longer than its limit.
+pub fn whole_lines(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    match text[..end].rfind('\n') {
+        Some(nl) => &text[..=nl],
+        None => &text[..end],
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_long_paste_keeps_whole_lines_within_the_limit() {
+        assert_eq!(whole_lines("a\nb\n", 10), "a\nb\n");
+        assert_eq!(whole_lines("aa\nbb\ncc\n", 7), "aa\nbb\n");
+        assert_eq!(whole_lines("abcdef", 4), "abcd", "no line end: cut at the limit");
+        assert_eq!(whole_lines("ééé", 3), "é", "never inside a character");
+        assert_eq!(Field::PolicyTable.paste_limit(), peername_engine::limits::POLICY_TABLE_MAX);
+        for field in Field::ALL {
+            assert!(field.paste_limit() >= 1024);
+        }
+    }
     use super::*;
     use peername_engine::fixes::{Fix, FixKind};
     use peername_engine::scenario::Scenario;

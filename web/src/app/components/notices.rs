@@ -22,6 +22,10 @@ fn words(lang: Lang, n: &Notice) -> (String, &'static str) {
         Notice::LinkCopied { clipboard: false } => (t(lang, "notice.link-selected").into(), "info"),
         Notice::File { name, detail } => (tf(lang, "notice.file", &[("name", name), ("detail", detail)]), "fail"),
         Notice::Words { language, detail } => (tf(lang, "notice.words", &[("language", language), ("detail", detail)]), "fail"),
+        Notice::PasteCut { pane, size, limit, kept } => (
+            tf(lang, "notice.paste-cut", &[("pane", t(lang, pane)), ("size", &size.to_string()), ("limit", &limit.to_string()), ("kept", &kept.to_string())]),
+            "warn",
+        ),
     }
 }
 
@@ -58,5 +62,6 @@ fn notice_kind(n: &Notice) -> &'static str {
         Notice::LinkCopied { .. } => "link-copied",
         Notice::File { .. } => "file",
         Notice::Words { .. } => "words",
+        Notice::PasteCut { .. } => "paste-cut",
     }
 }

@@ -6,7 +6,7 @@ use super::diagnostics::{Diagnostics, Findings};
 use super::use_ctx;
 use crate::app::hooks::use_debounce;
 use crate::app::i18n::t;
-use crate::app::state::{Action, Field};
+use crate::app::state::{Action, Field, Notice};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -75,6 +75,33 @@ pub fn set_value_of(node: &NodeRef, text: &str) {
     }
 }
 
+/// When a paste is longer than `limit` bytes: inserts its first whole lines instead (at the
+/// selection, as a paste would) and gives (bytes pasted, bytes kept). Shorter pastes are left
+/// to the browser (`None`).
+fn paste_within_limit(node: &NodeRef, e: &Event, limit: usize) -> Option<(usize, usize)> {
+    let text = e.dyn_ref::<web_sys::ClipboardEvent>()?.clipboard_data()?.get_data("text").ok()?;
+    if text.len() <= limit {
+        return None;
+    }
+    let kept = crate::app::state::whole_lines(&text, limit);
+    let element = node.get()?;
+    // The selection, in the UTF-16 units the element counts in.
+    let (start, end) = if let Some(area) = element.dyn_ref::<HtmlTextAreaElement>() {
+        (area.selection_start().ok().flatten(), area.selection_end().ok().flatten())
+    } else {
+        let input = element.dyn_ref::<HtmlInputElement>()?;
+        (input.selection_start().ok().flatten(), input.selection_end().ok().flatten())
+    };
+    // Replaced as one new value (setRangeText on megabytes closed headless Chromium's page).
+    let value: js_sys::JsString = js_sys::Reflect::get(&element, &"value".into()).ok()?.dyn_into().ok()?;
+    let len = value.length();
+    let (start, end) = (start.unwrap_or(len).min(len), end.unwrap_or(len).min(len));
+    let new_value = value.slice(0, start).concat(&kept.into()).concat(&value.slice(end, len).into());
+    js_sys::Reflect::set(&element, &"value".into(), &new_value).ok()?;
+    e.prevent_default();
+    Some((text.len(), kept.len()))
+}
+
 /// A text pane.
 #[function_component(TextPane)]
 pub fn text_pane(props: &TextPaneProps) -> Html {
@@ -97,14 +124,23 @@ pub fn text_pane(props: &TextPaneProps) -> Html {
         })
     };
     let debounced = use_debounce(DEBOUNCE_MS, send);
+    let onpaste = {
+        let (node, dispatch, field, label, debounced) = (node.clone(), ctx.dispatch.clone(), props.field, props.label, debounced.clone());
+        Callback::from(move |e: Event| {
+            if let Some(cut) = paste_within_limit(&node, &e, field.paste_limit()) {
+                dispatch.dispatch(Action::Notify(Notice::PasteCut { pane: label, size: cut.0, limit: field.paste_limit(), kept: cut.1 }));
+                debounced.emit(());
+            }
+        })
+    };
     let oninput = debounced.reform(|_: InputEvent| ());
     let id = pane_id(props.field);
     let hint_id = format!("{id}-hint");
     let class = if props.mono { "field mono" } else { "field" };
     let control = if props.rows <= 1 {
-        html! { <input ref={node} id={id} type="text" class={class} {oninput} spellcheck="false" autocomplete="off" aria-describedby={hint_id.clone()} /> }
+        html! { <input ref={node} id={id} type="text" class={class} {oninput} {onpaste} spellcheck="false" autocomplete="off" aria-describedby={hint_id.clone()} /> }
     } else {
-        html! { <textarea ref={node} id={id} class={class} rows={props.rows.to_string()} {oninput} spellcheck="false" autocomplete="off" wrap="off" aria-describedby={hint_id.clone()} /> }
+        html! { <textarea ref={node} id={id} class={class} rows={props.rows.to_string()} {oninput} {onpaste} spellcheck="false" autocomplete="off" wrap="off" aria-describedby={hint_id.clone()} /> }
     };
     html! {
         <div class="pane" data-pane={id}>
