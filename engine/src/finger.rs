@@ -72,6 +72,19 @@ pub enum Equivalent {
 }
 
 impl Equivalent {
+    /// One of every kind (`DeferNoTls` at `secure`): for tests that cover them all.
+    pub fn one_of_each() -> Vec<Equivalent> {
+        vec![
+            Equivalent::Deliver,
+            Equivalent::DeliverPlaintext,
+            Equivalent::DeferNoTls("secure".into()),
+            Equivalent::DeferNotVerified,
+            Equivalent::NaFailed,
+            Equivalent::NaNoDigests,
+            Equivalent::NaDane,
+        ]
+    }
+
     /// The English text (the oracle's `smtp_client_equivalent`).
     pub fn text(&self) -> String {
         match self {
@@ -477,16 +490,7 @@ mod tests {
 
     #[test]
     fn every_equivalent_reads_back_from_its_text() {
-        let all = [
-            Equivalent::Deliver,
-            Equivalent::DeliverPlaintext,
-            Equivalent::DeferNoTls("secure".into()),
-            Equivalent::DeferNotVerified,
-            Equivalent::NaFailed,
-            Equivalent::NaNoDigests,
-            Equivalent::NaDane,
-        ];
-        for e in all {
+        for e in Equivalent::one_of_each() {
             assert_eq!(Equivalent::of(&e.text()), Some(e.clone()), "{}", e.code());
         }
         assert_eq!(Equivalent::of("something else"), None);

@@ -360,16 +360,7 @@ mod tests {
     #[test]
     fn finger_equivalents_and_handshake_failures_have_words() {
         use peername_engine::finger::Equivalent;
-        let all = [
-            Equivalent::Deliver,
-            Equivalent::DeliverPlaintext,
-            Equivalent::DeferNoTls("secure".into()),
-            Equivalent::DeferNotVerified,
-            Equivalent::NaFailed,
-            Equivalent::NaNoDigests,
-            Equivalent::NaDane,
-        ];
-        for e in all {
+        for e in Equivalent::one_of_each() {
             let key = format!("finger.equivalent.{}", e.code());
             assert!(lookup(Lang::En, &key).is_some(), "{key} is not in en.txt");
             assert_ne!(finger_equivalent(Lang::En, &e.text()), "", "{key}");
