@@ -16,10 +16,10 @@ use std::collections::HashMap;
 /// Deepest nesting of expansions followed.
 pub const EXPAND_DEPTH: usize = 10;
 /// Output size after which the rest of the value is copied without expanding.
-pub const EXPAND_LIMIT: usize = 1 << 20;
+pub const EXPAND_LIMIT: usize = 64 << 10;
 /// Bytes scanned plus references followed after which expansion stops: `a = $b$b…` with
 /// `b = $c$c…` fans out exponentially even when every value is empty.
-pub const EXPAND_WORK_LIMIT: usize = 4 << 20;
+pub const EXPAND_WORK_LIMIT: usize = 256 << 10;
 
 /// The names of one main.cf (and optionally one service's `-o` overrides), gathered once to
 /// expand many values; see [`MainCf::expansion`].
