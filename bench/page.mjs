@@ -80,7 +80,7 @@ async function keystrokeTimes(browser, url, scenario, presses) {
       area.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
     }, scenario.policy_table);
     await page.waitForFunction(() => document.querySelector('#step-6')?.textContent.includes('line 10001')
-      && !document.querySelector('.verdict.stale'), null, { timeout: 60_000 });
+      && !!document.querySelector('.verdict[data-current="true"]'), null, { timeout: 60_000 });
     await watchLongTasks(page);
     const destination = page.locator('#pane-destination');
     await destination.click();

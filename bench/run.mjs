@@ -43,7 +43,7 @@ async function fetchedSize(browser, base, fragment) {
   const { context, page, record } = await openPage(browser, `${base}${fragment}`);
   try {
     await waitForApp(page, record);
-    if (fragment) await page.waitForSelector('.verdict:not(.stale)', { timeout: 30_000 });
+    if (fragment) await page.waitForSelector('.verdict[data-current="true"]', { timeout: 30_000 });
     await page.waitForLoadState('networkidle');
     const files = [...new Set(record.requests.map((u) => decodeURIComponent(new URL(u).pathname.replace(/^\//, '')) || 'index.html'))];
     const parts = files

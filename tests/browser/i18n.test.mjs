@@ -44,7 +44,7 @@ async function seedAsSeen(locale) {
     await loadExample(page, record, 'fastmail');
     const seen = {
       htmlLang: await page.getAttribute('html', 'lang'),
-      status: await page.locator('.verdict:not(.stale)').getAttribute('data-status'),
+      status: await page.locator('.verdict[data-current="true"]').getAttribute('data-status'),
       titles: await page.locator('.step-title').allInnerTexts(),
       // Postfix's lines without the page's (translated) note of the setting that shows them.
       log: (await page.locator('.log-lines .log-line').allInnerTexts()).map((line) => line.split('  ⟵ ')[0].trim()),
@@ -114,7 +114,7 @@ test('the language menu switches the page, and a copied link keeps the language'
   const second = await openPage(browser, link, { contextOptions: { locale: 'en-US' } });
   try {
     await waitForApp(second.page, second.record);
-    await second.page.waitForSelector('.verdict:not(.stale)[data-status="deferred"]');
+    await second.page.waitForSelector('.verdict[data-current="true"][data-status="deferred"]');
     const zh = catalogue('zh.txt');
     await second.page.waitForFunction((title) => [...document.querySelectorAll('.step-title')].some((h) => h.textContent.includes(title)), zh.get('step.policy-lookup'));
     assert.equal(await second.page.getAttribute('html', 'lang'), 'zh-Hans');

@@ -14,12 +14,12 @@ export async function loadExample(page, record, name) {
 
 /** Waits until a verdict for the current inputs is on screen (not a stale one). */
 export async function waitForVerdict(page, timeout = 30_000) {
-  await page.waitForSelector('.verdict:not(.stale)', { timeout });
+  await page.waitForSelector('.verdict[data-current="true"]', { timeout });
 }
 
 /** Waits until the verdict says `status` (e.g. "deferred", "sent"). */
 export async function waitForStatus(page, status, timeout = 30_000) {
-  await page.waitForSelector(`.verdict:not(.stale)[data-status="${status}"]`, { timeout });
+  await page.waitForSelector(`.verdict[data-current="true"][data-status="${status}"]`, { timeout });
 }
 
 /** The text of the pane `id` (textarea or input). */
@@ -54,11 +54,14 @@ export function linkPayload(url) {
 
 /** Starts collecting long tasks (PerformanceObserver 'longtask'). */
 export async function watchLongTasks(page) {
+  // Called again, it starts a new list (one observer per page).
   await page.evaluate(() => {
     window.__longTasks = [];
-    new PerformanceObserver((list) => {
+    if (window.__longTaskObserver) return;
+    window.__longTaskObserver = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
-    }).observe({ type: 'longtask' });
+    });
+    window.__longTaskObserver.observe({ type: 'longtask' });
   });
 }
 

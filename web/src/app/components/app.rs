@@ -10,13 +10,16 @@ use super::notices::Notices;
 use super::verdict::VerdictBanner;
 use super::walk::Walk;
 use super::{class_list, Ctx};
-use crate::app::hooks::{read_fragment_on_load, use_document_lang, use_engine, use_explain_on_change, use_render_timing, use_words};
+use crate::app::hooks::{read_fragment_on_load, use_document_lang, use_engine, use_explain_on_change, use_lingering, use_render_timing, use_words};
 use crate::app::i18n::{t, Lang};
 use crate::app::js;
 use crate::app::state::AppState;
 use gloo::events::EventListener;
 use peername_engine::permalink::parse_fragment;
 use yew::prelude::*;
+
+/// How long an answer may take before the verdict is shown as out of date.
+const STALE_SHOWN_AFTER_MS: u32 = 250;
 
 fn initial_state() -> AppState {
     let fragment = parse_fragment(&js::fragment());
@@ -60,14 +63,17 @@ pub fn app() -> Html {
         Callback::from(move |_: Event| engine.start())
     };
     let report = state.report.as_ref().map(|(_, r)| r.clone());
-    let stale = state.pending();
+    // The truth (for tests and scripts: `.verdict[data-current]`) and what is shown: dimmed and
+    // "updating…" only when the answer takes longer than STALE_SHOWN_AFTER_MS.
+    let pending = state.pending();
+    let stale = use_lingering(pending, STALE_SHOWN_AFTER_MS);
     let walk = if state.is_empty() {
         html! { <Gallery /> }
     } else {
         match &report {
             Some(report) => html! {
                 <>
-                    <VerdictBanner report={report.clone()} stale={stale} engine_ms={state.engine_ms} />
+                    <VerdictBanner report={report.clone()} stale={stale} current={!pending} engine_ms={state.engine_ms} />
                     <ChangesBanner changes={state.changes.clone()} />
                     <Walk report={report.clone()} changes={state.changes.clone()} />
                     <LogLines report={report.clone()} />

@@ -12,8 +12,10 @@ use yew::prelude::*;
 pub struct VerdictProps {
     /// The report.
     pub report: Shared<ReportView>,
-    /// The inputs changed since: a newer report is on its way.
+    /// The inputs changed a while ago and the newer report is still on its way: shown dimmed.
     pub stale: bool,
+    /// The report is for the inputs on the page (`data-current`, read by tests and scripts).
+    pub current: bool,
     /// Engine time for it.
     pub engine_ms: Option<f64>,
 }
@@ -38,7 +40,7 @@ pub fn verdict_banner(props: &VerdictProps) -> Html {
     let words: Vec<(String, Option<String>)> = r.connections.iter().map(|c| (c.host.clone(), c.trust.map(|w| w.as_str().to_string()))).collect();
     html! {
         <section class={class_list(&["verdict", class, if props.stale { "stale" } else { "" }])} aria-labelledby="verdict-heading"
-            data-status={r.verdict.status.clone()} data-delivered={delivered.to_string()}>
+            data-status={r.verdict.status.clone()} data-delivered={delivered.to_string()} data-current={props.current.to_string()}>
             <h2 id="verdict-heading" class="verdict-head">
                 <span class="verdict-icon" aria-hidden="true">{ icon }</span>
                 <span class="verdict-word">{ word }</span>
@@ -66,8 +68,8 @@ pub fn verdict_banner(props: &VerdictProps) -> Html {
                 { tf(lang, "verdict.meta", &[("version", &r.postfix_version), ("era", era_label(lang, r.era))]) }
                 if let Some(at) = &r.evaluated_at { { " · " }{ tf(lang, "verdict.at", &[("time", at)]) } }
                 if let Some(ms) = props.engine_ms { { " · " }{ tf(lang, "verdict.ms", &[("ms", &(ms.max(0.0).round() as u64).to_string())]) } }
+                if props.stale { <span class="verdict-stale" role="status">{ " · " }{ t(lang, "verdict.updating") }</span> }
             </p>
-            if props.stale { <p class="verdict-stale" role="status">{ t(lang, "verdict.updating") }</p> }
         </section>
     }
 }
