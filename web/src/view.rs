@@ -9,7 +9,7 @@
 //! are reused as they are.
 
 use peername_engine::delivery::{HostAttempt, Outcome, Skip};
-use peername_engine::diag::Diagnostic;
+use peername_engine::diag::{Diagnostic, Source};
 use peername_engine::dns::{MxAnswer, MxEntry};
 use peername_engine::fixes::Fix;
 use peername_engine::logs::LogLine;
@@ -27,6 +27,10 @@ use peername_engine::version::Era;
 use peername_engine::Report;
 
 /// The report, as shown.
+/// Most diagnostics of one source the worker sends (a pane shows that many and counts the rest):
+/// a 2 MiB policy table can have 10,000, and decoding them all took the page 50 ms.
+pub const DIAGNOSTICS_PER_SOURCE: usize = 20;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReportView {
     /// Postfix version evaluated.
@@ -39,8 +43,10 @@ pub struct ReportView {
     pub verdict: Verdict,
     /// The steps.
     pub trace: Vec<StepView>,
-    /// Input problems.
+    /// Input problems: the first [`DIAGNOSTICS_PER_SOURCE`] of each source.
     pub diagnostics: Vec<Diagnostic>,
+    /// How many more problems a source had than were sent: `(source, count)`.
+    pub diagnostics_more: Vec<(Source, usize)>,
     /// Certificates read.
     pub certificates: Vec<CertificateView>,
     /// `smtp_tls_loglevel` in force.
@@ -497,11 +503,39 @@ fn detail(d: &StepDetail) -> DetailView {
     }
 }
 
+/// The first [`DIAGNOSTICS_PER_SOURCE`] diagnostics of each source, in order, and how many each
+/// source had beyond those.
+fn first_per_source(all: &[Diagnostic]) -> (Vec<Diagnostic>, Vec<(Source, usize)>) {
+    let mut seen: Vec<(Source, usize)> = Vec::new();
+    let mut kept = Vec::new();
+    for d in all {
+        let n = match seen.iter_mut().find(|(s, _)| *s == d.source) {
+            Some((_, n)) => n,
+            None => {
+                seen.push((d.source, 0));
+                &mut seen.last_mut().expect("just pushed").1
+            }
+        };
+        *n += 1;
+        if *n <= DIAGNOSTICS_PER_SOURCE {
+            kept.push(d.clone());
+        }
+    }
+    let more = seen.into_iter().filter(|&(_, n)| n > DIAGNOSTICS_PER_SOURCE).map(|(s, n)| (s, n - DIAGNOSTICS_PER_SOURCE)).collect();
+    (kept, more)
+}
+
 impl ReportView {
+    /// How many problems of `source` were not sent.
+    pub fn diagnostics_more(&self, source: Source) -> usize {
+        self.diagnostics_more.iter().find(|(s, _)| *s == source).map_or(0, |&(_, n)| n)
+    }
+
     /// The projection of `r`.
     pub fn of(r: &Report) -> ReportView {
         let delivery = r.delivery.iter().flat_map(|d| d.destinations.iter()).flat_map(|run| run.hosts.iter()).filter_map(|h| h.connection.as_ref());
         let finger = r.finger.iter().filter_map(|f| f.connection.as_ref());
+        let (diagnostics, diagnostics_more) = first_per_source(&r.diagnostics);
         ReportView {
             postfix_version: r.postfix_version.clone(),
             era: r.era,
@@ -512,7 +546,8 @@ impl ReportView {
                 .iter()
                 .map(|s: &Step| StepView { number: s.number, mark: s.mark, title: s.title.clone(), summary: s.summary.clone(), rule: s.rule.clone(), detail: detail(&s.detail) })
                 .collect(),
-            diagnostics: r.diagnostics.clone(),
+            diagnostics,
+            diagnostics_more,
             certificates: r.certificates.clone(),
             loglevel: r.settings.iter().find(|s| s.name == "smtp_tls_loglevel").map(|s| s.value.clone()).unwrap_or_else(|| "0".into()),
             outcome: r.outcome.clone(),
@@ -527,6 +562,18 @@ impl ReportView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_source_sends_its_first_diagnostics_and_counts_the_rest() {
+        let mut all: Vec<Diagnostic> =
+            (0..DIAGNOSTICS_PER_SOURCE + 5).map(|i| Diagnostic::warning("table.duplicate-key", Source::PolicyTable, format!("p{i}"))).collect();
+        all.insert(3, Diagnostic::error("mx.bad", Source::Mx, "m"));
+        let (kept, more) = first_per_source(&all);
+        assert_eq!(kept.len(), DIAGNOSTICS_PER_SOURCE + 1);
+        assert_eq!(kept[3].source, Source::Mx);
+        assert_eq!(kept.last().map(|d| d.message.as_str()), Some(format!("p{}", DIAGNOSTICS_PER_SOURCE - 1).as_str()));
+        assert_eq!(more, vec![(Source::PolicyTable, 5)]);
+    }
     use peername_engine::cert::chain::X509Error;
     use peername_engine::scenario::Scenario;
 

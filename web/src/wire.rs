@@ -368,7 +368,7 @@ wire_struct!(Comparison { reference, cert_name, source, rule, evaluated });
 wire_struct!(NameCheck { comparisons, host_ok, ip_ok, has_host_refs, has_ip_ref, peername });
 wire_struct!(ServedChain { host, pem });
 wire_struct!(Inputs { postfix_version, evaluated_at, main_cf, policy_table, transport_table, destination, mx, addresses, tlsa, dnssec_validated, insecure_names, certificates, ca_trust, ca_bundle, rest });
-wire_struct!(ReportView { postfix_version, era, evaluated_at, verdict, trace, diagnostics, certificates, loglevel, outcome, connections, log, fixes, tlsa });
+wire_struct!(ReportView { postfix_version, era, evaluated_at, verdict, trace, diagnostics, diagnostics_more, certificates, loglevel, outcome, connections, log, fixes, tlsa });
 wire_struct!(ConnectionWord { host, trust, failure_line });
 wire_struct!(StepView { number, mark, title, summary, rule, detail });
 wire_struct!(ProbeView { key, found, error });

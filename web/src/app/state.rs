@@ -79,16 +79,23 @@ impl Field {
 
     /// The field's text in `s`.
     pub fn text(self, s: &Inputs) -> String {
+        self.text_in(s).into_owned()
+    }
+
+    /// The field's text in `s`, borrowed when it is kept as one text (a policy table can be
+    /// 2 MiB: no copy to compare it).
+    pub fn text_in(self, s: &Inputs) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow::Borrowed;
         match self {
-            Field::MainCf => s.main_cf.clone(),
-            Field::PolicyTable => s.policy_table.clone(),
-            Field::TransportTable => s.transport_table.clone(),
-            Field::Destination => s.destination.clone(),
-            Field::Mx => s.mx.clone(),
-            Field::Addresses => s.addresses.clone(),
-            Field::Tlsa => s.tlsa.clone(),
-            Field::CaBundle => s.ca_bundle.clone(),
-            Field::InsecureNames => s.insecure_names.join("\n"),
+            Field::MainCf => Borrowed(&s.main_cf),
+            Field::PolicyTable => Borrowed(&s.policy_table),
+            Field::TransportTable => Borrowed(&s.transport_table),
+            Field::Destination => Borrowed(&s.destination),
+            Field::Mx => Borrowed(&s.mx),
+            Field::Addresses => Borrowed(&s.addresses),
+            Field::Tlsa => Borrowed(&s.tlsa),
+            Field::CaBundle => Borrowed(&s.ca_bundle),
+            Field::InsecureNames => std::borrow::Cow::Owned(s.insecure_names.join("\n")),
         }
     }
 
@@ -388,7 +395,7 @@ impl AppState {
                 } else {
                     text
                 };
-                if Field::text(field, &self.scenario) == text {
+                if field.text_in(&self.scenario) == text.as_str() {
                     changed = false;
                 } else {
                     field.set(&mut self.scenario, text);

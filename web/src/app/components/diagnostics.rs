@@ -9,7 +9,7 @@ use peername_engine::diag::{Diagnostic, Severity};
 use yew::prelude::*;
 
 /// Findings listed per input before "and N more".
-pub const SHOWN: usize = 20;
+pub const SHOWN: usize = crate::view::DIAGNOSTICS_PER_SOURCE;
 
 /// One finding and the line it points into (see `diagview::snippet_of`).
 #[derive(Clone, Debug, PartialEq)]

@@ -26,7 +26,7 @@ pub fn diagnostics_for(state: &AppState, source: Source) -> Findings {
     let Some((_, report)) = &state.report else { return Findings::default() };
     let mut matching = report.diagnostics.iter().enumerate().filter(|(_, d)| d.source == source);
     let items = matching.by_ref().take(SHOWN).map(|(i, d)| DiagItem { diagnostic: d.clone(), snippet: state.snippets.get(i).cloned().flatten() }).collect();
-    Findings { items, more: matching.count() }
+    Findings { items, more: matching.count() + report.diagnostics_more(source) }
 }
 
 /// One text pane: field, the source its diagnostics have, label and hint keys, rows, monospace.
@@ -48,7 +48,7 @@ const MORE: [PaneDef; 2] = [
 fn pane(state: &AppState, &(field, source, label, hint, rows, mono): &PaneDef) -> Html {
     html! {
         <TextPane field={field} label={label} hint={hint} rows={rows} mono={mono}
-            generation={state.generation(field)} text={AttrValue::from(field.text(&state.scenario))}
+            generation={state.generation(field)} text={AttrValue::from(field.text_in(&state.scenario).as_ref())}
             diagnostics={source.map(|s| diagnostics_for(state, s)).unwrap_or_default()} />
     }
 }
