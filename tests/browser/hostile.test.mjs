@@ -3,9 +3,10 @@
 // page keeps answering (a version switch is explained right after the pastes).
 //
 // A paste longer than a pane's limit is cut by the page at that limit (whole lines) with a notice,
-// so the browser never holds more than the engine reads. Known gap (issue 8): holding the policy
-// table's 2 MiB, Chromium still spends 0.2-1 s laying out the text field; the engine side of
-// 10 MB inputs is covered natively by engine/tests/hostile.rs.
+// so the browser never holds more than the engine reads; a text too long for a text field
+// (over 256 KiB: Chromium would take 0.3-2 s to lay it out) is held by the page and shown as its
+// size and first lines. The engine side of 10 MB inputs is covered natively by
+// engine/tests/hostile.rs.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -42,7 +43,7 @@ function paneMessages(page, id) {
 /** The page still answers: switching the version is explained (3.5.27 and back). */
 async function stillAnswers(page, status) {
   await page.selectOption('#pane-version', '3.5.27');
-  await page.waitForSelector('.verdict:not(.stale)', { timeout: 30_000 });
+  await page.waitForSelector('.verdict[data-current="true"]', { timeout: 30_000 });
   await page.selectOption('#pane-version', '3.11.6');
   await waitForStatus(page, status, 30_000);
 }
@@ -61,7 +62,7 @@ test('a paste past a pane\'s limit, binary bytes and NULs: messages, no long tas
     assert.ok(mx.length > 65_536);
     await paste(page, 'pane-mx', mx);
     await page.waitForFunction(() => [...document.querySelectorAll('[data-pane="pane-mx"] .diagnostic')].some((d) => /reads at most/.test(d.textContent)), null, { timeout: 60_000 });
-    await page.waitForSelector('.verdict:not(.stale)', { timeout: 60_000 });
+    await page.waitForSelector('.verdict[data-current="true"]', { timeout: 60_000 });
     const cut = (await paneMessages(page, 'pane-mx')).join('\n');
     assert.match(cut, /is \d+ bytes; peername reads at most 65536 bytes, so everything from line \d+, column 1 on is ignored/);
     await stillAnswers(page, await page.locator('.verdict').getAttribute('data-status'));
@@ -78,7 +79,7 @@ test('a paste past a pane\'s limit, binary bytes and NULs: messages, no long tas
     await paste(page, 'pane-main-cf', `${mainCf}smtp_tls_loglevel = 1\0 garbage\n`);
     await page.waitForFunction(() => /NUL|null/i.test(document.querySelector('[data-pane="pane-main-cf"]')?.textContent ?? ''), null, { timeout: 30_000 });
 
-    await page.waitForSelector('.verdict:not(.stale)', { timeout: 30_000 });
+    await page.waitForSelector('.verdict[data-current="true"]', { timeout: 30_000 });
     await page.waitForTimeout(300);
     await stillAnswers(page, await page.locator('.verdict').getAttribute('data-status'));
     const tasks = await longTasks(page);
@@ -91,44 +92,107 @@ test('a paste past a pane\'s limit, binary bytes and NULs: messages, no long tas
   }
 });
 
-test('a real 10 MB paste: the pane takes the lines the engine reads and says so; the tab stays usable', async () => {
+/**
+ * Pastes a text of about `bytes` bytes (20,000 distinct policy lines, repeated) into the element
+ * with id `id` as the browser pastes: a ClipboardEvent whose DataTransfer holds the text. The
+ * text is built in the page beforehand (in a task of its own, as the clipboard's text is the
+ * browser's, and so no 10 MB crosses the test protocol). Gives its length.
+ */
+async function pasteBig(page, id, bytes, first) {
+  await page.evaluate(({ bytes, first }) => {
+    const lines = [];
+    for (let i = 0; i < 20_000; i += 1) lines.push(`h${i}.example secure match=h${i}.example`);
+    const block = `${lines.join('\n')}\n`;
+    window.__clipboard = `${first}\n${block.repeat(Math.ceil(bytes / block.length))}`;
+  }, { bytes, first });
+  await page.evaluate(() => new Promise((done) => setTimeout(done, 300)));
+  await watchLongTasks(page);
+  return page.evaluate(({ id }) => {
+    const text = window.__clipboard;
+    delete window.__clipboard;
+    const area = document.getElementById(id);
+    area.focus();
+    area.select();
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    return text.length;
+  }, { id });
+}
+
+test('a real 10 MB paste: the pane holds the lines the engine reads, says so, and the tab never stalls', async () => {
   const { context, page, record } = await openPage(browser, server.url, { contextOptions: { viewport: { width: 1280, height: 900 } } });
   try {
     await loadExample(page, record, 'fastmail');
     await page.selectOption('#pane-version', '3.11.6');
     await waitForStatus(page, 'deferred');
     await watchLongTasks(page);
-    // Built in the page (no 10 MB crossing the test protocol), pasted as the browser pastes:
-    // a ClipboardEvent whose DataTransfer holds the text.
-    const pasted = await page.evaluate(() => {
-      const lines = [];
-      for (let i = 0; i < 20_000; i += 1) lines.push(`h${i}.example secure match=h${i}.example`);
-      const block = `${lines.join('\n')}\n`;
-      const text = `fastmail.fm     secure ciphers=high\n${block.repeat(Math.ceil(10_000_000 / block.length))}`;
-      const area = document.getElementById('pane-policy');
-      area.focus();
-      area.select();
-      const data = new DataTransfer();
-      data.setData('text/plain', text);
-      area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-      return text.length;
-    });
+    const pasted = await pasteBig(page, 'pane-policy', 10_000_000, 'fastmail.fm     secure ciphers=high');
     assert.ok(pasted > 10_000_000);
     await page.waitForSelector('[data-notice="paste-cut"]');
     const notice = await page.locator('[data-notice="paste-cut"]').innerText();
     assert.match(notice, /peername reads at most 2097152 bytes there, so the pane keeps the first \d+ bytes/);
-    const kept = await page.evaluate(() => new TextEncoder().encode(document.getElementById('pane-policy').value).length);
+    // Too long for a text field: the page holds it and shows its size and first lines.
+    const held = page.locator('#pane-policy.held-text');
+    await held.waitFor();
+    const kept = Number(await held.getAttribute('data-bytes'));
     assert.ok(kept <= 2_097_152 && kept > 2_000_000, `the pane holds ${kept} bytes`);
-    assert.ok((await page.locator('#pane-policy').inputValue()).endsWith('\n'), 'whole lines');
+    assert.match(await held.locator('.held-summary').innerText(), /^2,0\d\d,\d\d\d bytes in 5\d,\d\d\d lines: too much for a text field/);
+    assert.match(await held.locator('.held-preview').innerText(), /^fastmail\.fm {5}secure ciphers=high\nh0\.example secure match=h0\.example\n/);
+    // All of it is read: the walk finds the entry on line 1 and the engine lists no cut.
     await waitForStatus(page, 'deferred', 60_000);
+    assert.equal(await page.locator('#step-5 .rung.hit').getAttribute('data-key'), 'fastmail.fm');
     await page.waitForTimeout(500);
     await stillAnswers(page, 'deferred');
-    const tasks = await longTasks(page);
+    await screenshot(page, 'hostile-held-policy-table');
+    let tasks = await longTasks(page);
     console.log(`long tasks around the 10 MB paste (ms): ${tasks.join(', ') || 'none'}`);
-    // Known gap (issue 8): Chromium lays out the 2 MiB the pane keeps in one task of 0.3-2 s
-    // here (more on a loaded machine). Before the pane cut pastes at the engine's limit, the
-    // same paste froze the tab for about 9 s; this bound keeps that from coming back.
-    assert.ok(tasks.every((ms) => ms <= 5_000), `no long task over 5 s: ${tasks.join(', ')}`);
+    assert.ok(tasks.every((ms) => ms <= 200), `no long task over 200 ms: ${tasks.join(', ')}`);
+
+    // Clear gives the empty text field back; a short paste then goes into it as usual.
+    await held.locator('[data-held="clear"]').click();
+    await page.waitForSelector('textarea#pane-policy');
+    assert.equal(await page.locator('#pane-policy').inputValue(), '');
+    await paste(page, 'pane-policy', 'fastmail.fm secure match=.fastmail.com\n');
+    await waitForStatus(page, 'deferred', 30_000);
+    tasks = await longTasks(page);
+    assert.ok(tasks.every((ms) => ms <= 200), `no long task over 200 ms: ${tasks.join(', ')}`);
+
+    // "Edit here anyway" puts the held text into a text field after all (slow, as it says).
+    await pasteBig(page, 'pane-policy', 3_000_000, 'fastmail.fm     secure ciphers=high');
+    await held.waitFor();
+    const again = Number(await held.getAttribute('data-bytes'));
+    await held.locator('[data-held="edit"]').click();
+    await page.waitForSelector('textarea#pane-policy');
+    const inField = await page.evaluate(() => new TextEncoder().encode(document.getElementById('pane-policy').value).length);
+    assert.equal(inField, again, 'the text field holds the whole held text');
+    await assertClean(record);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a whole syslog pasted into the log pane: held, cut at the log limit, read without a stall', async () => {
+  const { context, page, record } = await openPage(browser, server.url, { contextOptions: { viewport: { width: 1280, height: 900 } } });
+  try {
+    await loadExample(page, record, 'fastmail');
+    await waitForStatus(page, 'deferred');
+    await page.locator('.log-pane > summary').click();
+    await watchLongTasks(page);
+    const first = 'Nov 23 10:00:00 mx postfix/smtp[123]: Trusted TLS connection established to in1-smtp.messagingengine.com[66.111.4.72]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)';
+    await pasteBig(page, 'pane-log', 10_000_000, first);
+    await page.waitForSelector('[data-notice="paste-cut"]');
+    assert.match(await page.locator('[data-notice="paste-cut"]').innerText(), /peername reads at most 1048576 bytes there/);
+    const held = page.locator('#pane-log.held-text');
+    await held.waitFor();
+    const kept = Number(await held.getAttribute('data-bytes'));
+    assert.ok(kept <= 1_048_576 && kept > 1_000_000, `the log pane holds ${kept} bytes`);
+    await page.getByRole('button', { name: 'Read the log' }).click();
+    await page.waitForSelector('.log-pane .log-reading', { timeout: 60_000 });
+    const tasks = await longTasks(page);
+    console.log(`long tasks around the 10 MB log paste (ms): ${tasks.join(', ') || 'none'}`);
+    assert.ok(tasks.every((ms) => ms <= 200), `no long task over 200 ms: ${tasks.join(', ')}`);
+    await stillAnswers(page, 'deferred');
     await assertClean(record);
   } finally {
     await context.close();

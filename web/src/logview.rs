@@ -18,6 +18,10 @@ pub struct UnreadView {
     pub excerpt: String,
 }
 
+/// Most unread lines listed one by one (the original question has 241; a list of tens of
+/// thousands would take the browser seconds to lay out).
+pub const UNREAD_SHOWN: usize = 500;
+
 /// A pasted log, as the page shows it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LogSummary {
@@ -27,8 +31,11 @@ pub struct LogSummary {
     pub read: usize,
     /// Lines ignored with a reason (housekeeping, other programs).
     pub ignored: usize,
-    /// Lines not read, each with its reason.
+    /// Lines not read, each with its reason: the first [`UNREAD_SHOWN`] of them.
     pub unread: Vec<UnreadView>,
+    /// How many lines were not read (a pasted syslog can have tens of thousands; the page lists
+    /// the first [`UNREAD_SHOWN`] and says how many more there are).
+    pub unread_total: usize,
     /// The versions whose wording the log shows (`≤3.5`, `3.6–3.10.3`, …).
     pub era: String,
     /// The clues: (line, what it shows, the versions it points to).
@@ -51,9 +58,11 @@ impl LogSummary {
             lines: reading.lines,
             read: reading.read,
             ignored,
+            unread_total: reading.unread.len(),
             unread: reading
                 .unread
                 .iter()
+                .take(UNREAD_SHOWN)
                 .map(|u| UnreadView {
                     line: u.line,
                     reason: serde_json::to_value(u.reason).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
@@ -87,10 +96,21 @@ mod tests {
         let s = LogSummary::of(&read_log(log), None);
         assert_eq!((s.lines, s.read), (3, 2));
         assert_eq!(s.unread.len(), 1);
+        assert_eq!(s.unread_total, 1);
         assert_eq!((s.unread[0].line, s.unread[0].reason.as_str()), (3, "not-a-log-line"));
         assert_eq!(s.stage.0, "name-match");
         assert_eq!(s.era, "≤3.5");
         assert!(!s.clues.is_empty());
         assert!(s.check.is_none());
+    }
+
+    #[test]
+    fn a_syslog_lists_its_first_unread_lines_and_counts_them_all() {
+        let log = "kernel: something else\n".repeat(UNREAD_SHOWN + 7);
+        let s = LogSummary::of(&read_log(&log), None);
+        assert_eq!(s.lines, UNREAD_SHOWN + 7);
+        assert_eq!(s.unread.len(), UNREAD_SHOWN);
+        assert_eq!(s.unread_total, UNREAD_SHOWN + 7);
+        assert_eq!(s.unread.last().map(|u| u.line), Some(UNREAD_SHOWN));
     }
 }

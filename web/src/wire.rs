@@ -346,7 +346,7 @@ wire_unit_enum!(X509Error {
 
 wire_struct!(Span { start, end });
 wire_struct!(UnreadView { line, reason, why, excerpt });
-wire_struct!(LogSummary { lines, read, ignored, unread, era, clues, suggested_version, stage, missing, check });
+wire_struct!(LogSummary { lines, read, ignored, unread, unread_total, era, clues, suggested_version, stage, missing, check });
 wire_struct!(Position { line, column });
 wire_struct!(Diagnostic { code, severity, source, span, position, message, hint, params });
 wire_struct!(Verdict { status, delivered, headline, deciding_step, stage });

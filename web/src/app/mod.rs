@@ -18,3 +18,5 @@ pub mod components;
 pub mod hooks;
 #[cfg(target_arch = "wasm32")]
 pub mod js;
+#[cfg(target_arch = "wasm32")]
+pub mod paste;

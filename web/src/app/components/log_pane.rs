@@ -5,13 +5,16 @@
 //! this" loads the scenario; "Mask addresses" hides local parts and IP addresses in the pasted
 //! text before it is copied anywhere.
 
+use super::held_text::HeldText;
 use super::text_pane::{set_value_of, value_of};
 use super::use_ctx;
 use crate::app::i18n::{t, tf, tf_opt};
-use crate::app::state::{Action, AppState, Origin};
+use crate::app::paste::{take_over_paste, EDITABLE_MAX};
+use crate::app::state::{Action, AppState, Notice, Origin};
 use crate::app::text::stage;
 use crate::inputs::Inputs;
 use crate::logview::LogSummary;
+use peername_engine::limits::LOG_MAX;
 use yew::prelude::*;
 
 /// Props.
@@ -28,21 +31,83 @@ pub fn log_pane(props: &LogPaneProps) -> Html {
     let lang = ctx.lang;
     let node = use_node_ref();
     let read: UseStateHandle<Option<(Box<LogSummary>, Box<Inputs>)>> = use_state(|| None);
+    // A log too long for the text field (a whole syslog) is held here instead, unless the person
+    // asked to edit it in the field after all.
+    let held: UseStateHandle<Option<AttrValue>> = use_state(|| None);
+    let edit_anyway = use_state_eq(|| false);
+    let shows_held = held.is_some() && !*edit_anyway;
+    {
+        let (node, held) = (node.clone(), held.clone());
+        use_effect_with(shows_held, move |&shows_held| {
+            if !shows_held {
+                if let Some(text) = held.as_ref() {
+                    set_value_of(&node, text);
+                }
+            }
+        });
+    }
+    // The log: the held text while it is shown, else the text field's.
+    let log_text = {
+        let (node, held) = (node.clone(), held.clone());
+        move || {
+            if shows_held {
+                held.as_ref().map(|t| t.to_string())
+            } else {
+                value_of(&node)
+            }
+        }
+    };
     let on_read = {
-        let (node, engine, state, read) = (node.clone(), ctx.engine.clone(), props.state.clone(), read.clone());
+        let (log_text, engine, state, read) = (log_text.clone(), ctx.engine.clone(), props.state.clone(), read.clone());
         Callback::from(move |_: MouseEvent| {
-            let Some(text) = value_of(&node).filter(|t| !t.trim().is_empty()) else { return };
+            let Some(text) = log_text().filter(|t| !t.trim().is_empty()) else { return };
             let read = read.clone();
             engine.read_log(text, &state.scenario, move |summary, inputs| read.set(Some((summary, inputs))));
         })
     };
     let on_mask = {
-        let (node, engine) = (node.clone(), ctx.engine.clone());
+        let (node, held, edit_anyway, engine) = (node.clone(), held.clone(), edit_anyway.clone(), ctx.engine.clone());
         Callback::from(move |_: MouseEvent| {
-            let Some(text) = value_of(&node).filter(|t| !t.trim().is_empty()) else { return };
-            let node = node.clone();
-            engine.mask_log(text, move |masked| set_value_of(&node, &masked));
+            let Some(text) = log_text().filter(|t| !t.trim().is_empty()) else { return };
+            let (node, held, edit_anyway) = (node.clone(), held.clone(), edit_anyway.clone());
+            engine.mask_log(text, move |masked| {
+                if masked.len() > EDITABLE_MAX && !*edit_anyway {
+                    held.set(Some(masked.into()));
+                } else {
+                    set_value_of(&node, &masked);
+                }
+            });
         })
+    };
+    let onpaste = {
+        let (node, held, edit_anyway, dispatch) = (node.clone(), held.clone(), edit_anyway.clone(), ctx.dispatch.clone());
+        Callback::from(move |e: Event| {
+            let Some(pasted) = take_over_paste(&node, &e, LOG_MAX) else { return };
+            if pasted.kept < pasted.size {
+                dispatch.dispatch(Action::Notify(Notice::PasteCut { pane: "logpane.heading", size: pasted.size, limit: LOG_MAX, kept: pasted.kept }));
+            }
+            if let Some(text) = pasted.held {
+                edit_anyway.set(false);
+                held.set(Some(text.into()));
+            }
+        })
+    };
+    let control = if shows_held {
+        let text = held.as_ref().cloned().unwrap_or_default();
+        let clear = {
+            let held = held.clone();
+            Callback::from(move |()| held.set(None))
+        };
+        let edit = {
+            let edit_anyway = edit_anyway.clone();
+            Callback::from(move |()| edit_anyway.set(true))
+        };
+        html! { <HeldText id="pane-log" {text} label_id="pane-log-label" hint_id="pane-log-hint" {clear} {edit} /> }
+    } else {
+        html! {
+            <textarea ref={node} id="pane-log" class="field mono" rows="6" spellcheck="false" autocomplete="off" wrap="off"
+                aria-labelledby="pane-log-label" aria-describedby="pane-log-hint" {onpaste} />
+        }
     };
     let result = read.as_ref().map(|(summary, inputs)| {
         let on_walk = {
@@ -53,10 +118,9 @@ pub fn log_pane(props: &LogPaneProps) -> Html {
     });
     html! {
         <details class="pane-group log-pane" open={read.is_some()}>
-            <summary>{ t(lang, "logpane.heading") }</summary>
+            <summary id="pane-log-label">{ t(lang, "logpane.heading") }</summary>
             <p class="hint" id="pane-log-hint">{ t(lang, "logpane.hint") }</p>
-            <textarea ref={node} id="pane-log" class="field mono" rows="6" spellcheck="false" autocomplete="off" wrap="off"
-                aria-label={t(lang, "logpane.heading")} aria-describedby="pane-log-hint" />
+            { control }
             <p>
                 <button type="button" class="button" onclick={on_read}>{ t(lang, "logpane.read") }</button>
                 { " " }
@@ -77,7 +141,7 @@ fn summary_view(lang: crate::app::i18n::Lang, s: &LogSummary, on_walk: Callback<
     let stage_words = stage(lang, stage_code).unwrap_or_else(|| stage_code.clone());
     html! {
         <div class="log-reading" role="status">
-            <p class="log-counts">{ tf(lang, "logpane.counts", &[("lines", &n(s.lines)), ("read", &n(s.read)), ("ignored", &n(s.ignored)), ("unread", &n(s.unread.len()))]) }</p>
+            <p class="log-counts">{ tf(lang, "logpane.counts", &[("lines", &n(s.lines)), ("read", &n(s.read)), ("ignored", &n(s.ignored)), ("unread", &n(s.unread_total))]) }</p>
             <p>{ tf(lang, "logpane.era", &[("era", &s.era)]) }</p>
             if !s.clues.is_empty() {
                 <ul class="log-clues">{ for s.clues.iter().map(|(line, why, range)| html! {
@@ -92,6 +156,9 @@ fn summary_view(lang: crate::app::i18n::Lang, s: &LogSummary, on_walk: Callback<
                     let reason = tf_opt(lang, &format!("logpane.reason.{}", u.reason), &[]).unwrap_or_else(|| u.why.clone());
                     html! { <li data-line={n(u.line)}>{ tf(lang, "logpane.unread.line", &[("line", &n(u.line)), ("reason", &reason)]) }{ " " }<code>{ u.excerpt.clone() }</code></li> }
                 }) }</ul>
+                if s.unread_total > s.unread.len() {
+                    <p class="log-unread-more">{ tf(lang, "logpane.unread.more", &[("count", &n(s.unread_total - s.unread.len()))]) }</p>
+                }
             }
             if !s.missing.is_empty() {
                 <p>{ t(lang, "logpane.missing") }</p>

@@ -12,6 +12,7 @@ mod diagnostics;
 mod fixes;
 mod gallery;
 mod header;
+mod held_text;
 mod inputs;
 mod ladder;
 mod log_lines;

@@ -3,9 +3,11 @@
 //! pane's generation changes (an example, a permalink, a fix).
 
 use super::diagnostics::{Diagnostics, Findings};
+use super::held_text::HeldText;
 use super::use_ctx;
 use crate::app::hooks::use_debounce;
 use crate::app::i18n::t;
+use crate::app::paste::{take_over_paste, EDITABLE_MAX};
 use crate::app::state::{Action, Field, Notice};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
@@ -75,43 +77,20 @@ pub fn set_value_of(node: &NodeRef, text: &str) {
     }
 }
 
-/// When a paste is longer than `limit` bytes: inserts its first whole lines instead (at the
-/// selection, as a paste would) and gives (bytes pasted, bytes kept). Shorter pastes are left
-/// to the browser (`None`).
-fn paste_within_limit(node: &NodeRef, e: &Event, limit: usize) -> Option<(usize, usize)> {
-    let text = e.dyn_ref::<web_sys::ClipboardEvent>()?.clipboard_data()?.get_data("text").ok()?;
-    if text.len() <= limit {
-        return None;
-    }
-    let kept = crate::app::state::whole_lines(&text, limit);
-    let element = node.get()?;
-    // The selection, in the UTF-16 units the element counts in.
-    let (start, end) = if let Some(area) = element.dyn_ref::<HtmlTextAreaElement>() {
-        (area.selection_start().ok().flatten(), area.selection_end().ok().flatten())
-    } else {
-        let input = element.dyn_ref::<HtmlInputElement>()?;
-        (input.selection_start().ok().flatten(), input.selection_end().ok().flatten())
-    };
-    // Replaced as one new value (setRangeText on megabytes closed headless Chromium's page).
-    let value: js_sys::JsString = js_sys::Reflect::get(&element, &"value".into()).ok()?.dyn_into().ok()?;
-    let len = value.length();
-    let (start, end) = (start.unwrap_or(len).min(len), end.unwrap_or(len).min(len));
-    let new_value = value.slice(0, start).concat(&kept.into()).concat(&value.slice(end, len).into());
-    js_sys::Reflect::set(&element, &"value".into(), &new_value).ok()?;
-    e.prevent_default();
-    Some((text.len(), kept.len()))
-}
-
 /// A text pane.
 #[function_component(TextPane)]
 pub fn text_pane(props: &TextPaneProps) -> Html {
     let ctx = use_ctx();
     let lang = ctx.lang;
     let node = use_node_ref();
+    // Held (not in a text field) while too long for one, unless the person asked to edit it here.
+    let edit_anyway = use_state_eq(|| false);
+    let held = props.text.len() > EDITABLE_MAX && !*edit_anyway;
     {
         let node = node.clone();
         let text = props.text.clone();
-        use_effect_with(props.generation, move |_| set_value_of(&node, &text));
+        // Also when the text field comes back: it starts empty.
+        use_effect_with((props.generation, held), move |_| set_value_of(&node, &text));
     }
     let send = {
         let node = node.clone();
@@ -127,9 +106,16 @@ pub fn text_pane(props: &TextPaneProps) -> Html {
     let onpaste = {
         let (node, dispatch, field, label, debounced) = (node.clone(), ctx.dispatch.clone(), props.field, props.label, debounced.clone());
         Callback::from(move |e: Event| {
-            if let Some(cut) = paste_within_limit(&node, &e, field.paste_limit()) {
-                dispatch.dispatch(Action::Notify(Notice::PasteCut { pane: label, size: cut.0, limit: field.paste_limit(), kept: cut.1 }));
-                debounced.emit(());
+            let Some(pasted) = take_over_paste(&node, &e, field.paste_limit()) else { return };
+            if pasted.kept < pasted.size {
+                dispatch.dispatch(Action::Notify(Notice::PasteCut { pane: label, size: pasted.size, limit: field.paste_limit(), kept: pasted.kept }));
+            }
+            match pasted.held {
+                Some(text) => {
+                    crate::app::js::note_input();
+                    dispatch.dispatch(Action::Edit(field, text));
+                }
+                None => debounced.emit(()),
             }
         })
     };
@@ -137,14 +123,24 @@ pub fn text_pane(props: &TextPaneProps) -> Html {
     let id = pane_id(props.field);
     let hint_id = format!("{id}-hint");
     let class = if props.mono { "field mono" } else { "field" };
-    let control = if props.rows <= 1 {
+    let control = if held {
+        let edit = {
+            let edit_anyway = edit_anyway.clone();
+            Callback::from(move |()| edit_anyway.set(true))
+        };
+        let clear = {
+            let (dispatch, field) = (ctx.dispatch.clone(), props.field);
+            Callback::from(move |()| dispatch.dispatch(Action::Edit(field, String::new())))
+        };
+        html! { <HeldText id={id} text={props.text.clone()} label_id={format!("{id}-label")} hint_id={hint_id.clone()} {clear} {edit} /> }
+    } else if props.rows <= 1 {
         html! { <input ref={node} id={id} type="text" class={class} {oninput} {onpaste} spellcheck="false" autocomplete="off" aria-describedby={hint_id.clone()} /> }
     } else {
         html! { <textarea ref={node} id={id} class={class} rows={props.rows.to_string()} {oninput} {onpaste} spellcheck="false" autocomplete="off" wrap="off" aria-describedby={hint_id.clone()} /> }
     };
     html! {
         <div class="pane" data-pane={id}>
-            <label for={id} class="pane-label">{ t(lang, props.label) }</label>
+            <label for={(!held).then_some(id)} id={format!("{id}-label")} class="pane-label">{ t(lang, props.label) }</label>
             <p class="hint" id={hint_id}>{ t(lang, props.hint) }</p>
             { control }
             <Diagnostics items={props.diagnostics.clone()} />
