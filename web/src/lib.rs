@@ -13,6 +13,8 @@
 //! [`Report`]: peername_engine::Report
 
 pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod compress;
 pub mod examples;
 pub mod inputs;
 pub mod logview;

@@ -37,12 +37,13 @@ pub enum Request {
         /// The inputs.
         inputs: Box<Inputs>,
     },
-    /// Read the JSON a permalink carried.
+    /// Read a permalink: the value of its `s=` (deflate-raw, base64url), decompressed in the
+    /// worker, off the page's main thread.
     ReadLink {
         /// Request id.
         id: u32,
-        /// The decompressed JSON.
-        json: String,
+        /// The `s=` value as the fragment carries it.
+        value: String,
     },
     /// Read a pasted Postfix log; the current inputs complete what the log cannot tell.
     ReadLog {

@@ -738,10 +738,10 @@ impl Wire for Request {
                 id.put(w);
                 inputs.put(w);
             }
-            Request::ReadLink { id, json } => {
+            Request::ReadLink { id, value } => {
                 w.push(4);
                 id.put(w);
-                json.put(w);
+                value.put(w);
             }
             Request::ReadLog { id, text, inputs } => {
                 w.push(5);
@@ -766,7 +766,7 @@ impl Wire for Request {
                 Request::Der { id, bytes: r.take(n)?.to_vec() }
             }
             3 => Request::MakeLink { id: Wire::get(r)?, inputs: Wire::get(r)? },
-            4 => Request::ReadLink { id: Wire::get(r)?, json: Wire::get(r)? },
+            4 => Request::ReadLink { id: Wire::get(r)?, value: Wire::get(r)? },
             5 => Request::ReadLog { id: Wire::get(r)?, text: Wire::get(r)?, inputs: Wire::get(r)? },
             6 => Request::MaskLog { id: Wire::get(r)?, text: Wire::get(r)? },
             _ => return None,
@@ -888,7 +888,7 @@ mod tests {
         round_trip(&Request::Example { id: 5, name: "fastmail".into() });
         round_trip(&Request::Der { id: 6, bytes: vec![0, 1, 255] });
         round_trip(&Request::MakeLink { id: 7, inputs: Box::default() });
-        round_trip(&Request::ReadLink { id: 8, json: "{\"peername\":1}".into() });
+        round_trip(&Request::ReadLink { id: 8, value: "eJyrVipILUpLzcnMS1WyMjI0qAUAOKgF4Q".into() });
         for source in [Source::MainCf, Source::Certificates(3), Source::Scenario] {
             round_trip(&source);
         }

@@ -1,6 +1,6 @@
 //! Browser APIs the page needs that web-sys only offers behind `--cfg=web_sys_unstable_apis`
-//! (compression streams, the async clipboard), declared here directly so the build needs no
-//! global RUSTFLAGS, plus small helpers around `window`.
+//! (the async clipboard), declared here directly so the build needs no global RUSTFLAGS, plus
+//! small helpers around `window`. Compression streams are in `crate::compress`.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -8,22 +8,6 @@ use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
 extern "C" {
-    /// `CompressionStream` (a `{readable, writable}` pair).
-    type CompressionStream;
-    #[wasm_bindgen(constructor, catch)]
-    fn new(format: &str) -> Result<CompressionStream, JsValue>;
-
-    /// `DecompressionStream`.
-    type DecompressionStream;
-    #[wasm_bindgen(constructor, catch)]
-    fn new(format: &str) -> Result<DecompressionStream, JsValue>;
-
-    /// A `ReadableStream`, for `pipeThrough` (web-sys has it only as an unstable API).
-    #[wasm_bindgen(js_name = ReadableStream)]
-    type Piped;
-    #[wasm_bindgen(method, js_name = pipeThrough)]
-    fn pipe_through(this: &Piped, pair: &JsValue) -> web_sys::ReadableStream;
-
     /// `navigator.clipboard.writeText(text)`.
     #[wasm_bindgen(js_namespace = ["navigator", "clipboard"], js_name = writeText, catch)]
     fn clipboard_write_text(text: &str) -> Result<js_sys::Promise, JsValue>;
@@ -41,11 +25,6 @@ extern "C" {
     static LANGUAGES: JsValue;
 }
 
-fn blob_of(bytes: &[u8]) -> Result<web_sys::Blob, JsValue> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    web_sys::Blob::new_with_u8_array_sequence(&parts)
-}
-
 /// The text of a file beside the page (`url` relative to it), or the browser's reason.
 pub async fn fetch_text(url: &str) -> Result<String, String> {
     let reason = |e: JsValue| e.as_string().or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message()))).unwrap_or_else(|| "fetch failed".into());
@@ -56,36 +35,6 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
     }
     let text = JsFuture::from(response.text().map_err(reason)?).await.map_err(reason)?;
     text.as_string().ok_or_else(|| format!("{url} is not text"))
-}
-
-/// Compresses `bytes` with raw DEFLATE.
-pub async fn deflate_raw(bytes: &[u8]) -> Result<Vec<u8>, JsValue> {
-    let pair = CompressionStream::new("deflate-raw")?;
-    let stream = blob_of(bytes)?.stream().unchecked_into::<Piped>().pipe_through(&pair);
-    let response = web_sys::Response::new_with_opt_readable_stream(Some(&stream))?;
-    let buffer = JsFuture::from(response.array_buffer()?).await?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
-/// Decompresses raw DEFLATE, giving up (`Ok(None)`) once more than `limit` bytes come out.
-pub async fn inflate_raw(bytes: &[u8], limit: usize) -> Result<Option<Vec<u8>>, JsValue> {
-    let pair = DecompressionStream::new("deflate-raw")?;
-    let stream = blob_of(bytes)?.stream().unchecked_into::<Piped>().pipe_through(&pair);
-    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
-    let mut out = Vec::new();
-    loop {
-        let chunk = JsFuture::from(reader.read()).await?;
-        let done = js_sys::Reflect::get(&chunk, &"done".into())?.as_bool().unwrap_or(true);
-        if done {
-            return Ok(Some(out));
-        }
-        let value: js_sys::Uint8Array = js_sys::Reflect::get(&chunk, &"value".into())?.unchecked_into();
-        if out.len() + value.length() as usize > limit {
-            let _ = reader.cancel();
-            return Ok(None);
-        }
-        out.extend(value.to_vec());
-    }
 }
 
 /// Writes `text` to the clipboard; `false` when the browser refused.
@@ -181,3 +130,18 @@ pub fn input_time() -> Option<f64> {
 pub fn take_input_time() -> Option<f64> {
     PENDING_INPUT_AT.with(std::cell::Cell::take)
 }
+
+/// The worker web/early-worker.js started for a permalink, the messages it sent before the page
+/// listened, and the fragment it was started with (it reads that link itself); taken once (the
+/// global is removed).
+pub fn take_early_worker() -> Option<(web_sys::Worker, Vec<JsValue>, String)> {
+    let window = web_sys::window()?;
+    let key = JsValue::from_str("__peernameEarlyWorker");
+    let started = js_sys::Reflect::get(&window, &key).ok().filter(|v| v.is_object())?;
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    let worker: web_sys::Worker = js_sys::Reflect::get(&started, &"worker".into()).ok()?.dyn_into().ok()?;
+    let early: js_sys::Array = js_sys::Reflect::get(&started, &"early".into()).ok()?.dyn_into().ok()?;
+    let link = js_sys::Reflect::get(&started, &"link".into()).ok()?.as_string()?;
+    Some((worker, early.iter().collect(), link.trim_start_matches('#').to_string()))
+}
+

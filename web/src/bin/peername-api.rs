@@ -27,6 +27,9 @@ mod api {
     thread_local! {
         /// What the worker keeps between explanations (`peername_engine::memo`).
         static MEMO: std::cell::RefCell<peername_engine::memo::Memo> = std::cell::RefCell::new(peername_engine::memo::Memo::new());
+        /// The permalink this worker was started for (web/early-worker.js), explained before the
+        /// page asked: its inputs and report, given once to the page's first `Explain` of them.
+        static PRELOADED: std::cell::RefCell<Option<(Inputs, ReportView, f64)>> = const { std::cell::RefCell::new(None) };
     }
 
     fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
@@ -60,6 +63,10 @@ mod api {
     pub fn default_version() -> String {
         peername_engine::version::DEFAULT_VERSION.to_string()
     }
+
+    /// The example the worker explains once at start (see `warm_up`): one that walks the name
+    /// checks, the chain and the fix search.
+    const WARM_UP_EXAMPLE: &str = "wildcard-depth";
 
     fn example(name: &str) -> Option<Scenario> {
         serde_json::from_str(examples::json(name)?).ok()
@@ -117,9 +124,19 @@ mod api {
         Response::Failed { id, code: e.code().to_string(), message: e.message() }
     }
 
-    fn answer(request: Request) -> Response {
-        match request {
+    /// An answer now, or one that needs the browser first (decompressing a permalink).
+    enum Answer {
+        Now(Response),
+        Later(std::pin::Pin<Box<dyn std::future::Future<Output = Response>>>),
+    }
+
+    fn answer(request: Request) -> Answer {
+        Answer::Now(match request {
             Request::Explain { id, inputs } => {
+                let preloaded = PRELOADED.with(|p| p.borrow_mut().take_if(|(i, _, _)| *i == *inputs));
+                if let Some((_, view, ms)) = preloaded {
+                    return Answer::Now(Response::Report { id, report: Box::new(view), ms });
+                }
                 let start = js_sys::Date::now();
                 // One explanation per keystroke: the memo keeps the policy table read while
                 // another pane is edited.
@@ -141,13 +158,25 @@ mod api {
             }
             Request::ReadLog { id, text, inputs } => read_log(id, &text, &inputs.to_scenario()),
             Request::MaskLog { id, text } => Response::MaskedLog { id, text: mask_with(&text, MaskOptions { ip_addresses: true }) },
-            Request::ReadLink { id, json } => {
-                let read = serde_json::from_str::<Payload>(&json).map_err(|e| PermalinkError::Malformed { detail: e.to_string() }).and_then(permalink::accept);
-                match read {
-                    Ok(p) => Response::Inputs { id, from: Loaded::Permalink, inputs: Box::new(Inputs::from_scenario(&p.payload.scenario)), stripped_private_keys: p.stripped_private_keys },
-                    Err(e) => failed(id, &e),
-                }
-            }
+            Request::ReadLink { id, value } => return Answer::Later(Box::pin(read_link(id, value))),
+        })
+    }
+
+    /// A permalink's `s=` value: unframed and size-checked by the engine, decompressed by the
+    /// browser (at most `MAX_JSON_BYTES`), then read as a scenario without private keys.
+    async fn read_link(id: u32, value: String) -> Response {
+        let compressed = match permalink::unframe(&value) {
+            Ok(compressed) => compressed,
+            Err(e) => return failed(id, &e),
+        };
+        let json = match peername_web::compress::inflate_raw(&compressed, permalink::MAX_JSON_BYTES).await {
+            Ok(Some(bytes)) => String::from_utf8(bytes).map_err(|_| PermalinkError::BadCompression),
+            _ => Err(PermalinkError::BadCompression),
+        };
+        let read = json.and_then(|json| serde_json::from_str::<Payload>(&json).map_err(|e| PermalinkError::Malformed { detail: e.to_string() })).and_then(permalink::accept);
+        match read {
+            Ok(p) => Response::Inputs { id, from: Loaded::Permalink, inputs: Box::new(Inputs::from_scenario(&p.payload.scenario)), stripped_private_keys: p.stripped_private_keys },
+            Err(e) => failed(id, &e),
         }
     }
 
@@ -163,15 +192,58 @@ mod api {
         let reply_to = scope.clone();
         let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
-            let response = match decode::<Request>(&bytes) {
-                Some(request) => answer(request),
-                None => Response::Failed { id: 0, code: "protocol.unreadable".into(), message: "unreadable request".into() },
-            };
-            reply(&reply_to, &response);
+            match decode::<Request>(&bytes).map(answer) {
+                Some(Answer::Now(response)) => reply(&reply_to, &response),
+                Some(Answer::Later(response)) => {
+                    let reply_to = reply_to.clone();
+                    wasm_bindgen_futures::spawn_local(async move { reply(&reply_to, &response.await) });
+                }
+                None => reply(&reply_to, &Response::Failed { id: 0, code: "protocol.unreadable".into(), message: "unreadable request".into() }),
+            }
         });
         scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         onmessage.forget();
         reply(&scope, &Response::Ready);
+        match started_for_permalink() {
+            Some(value) => wasm_bindgen_futures::spawn_local(preload(scope, value)),
+            None => warm_up(),
+        }
+    }
+
+    /// The `s=` value of the permalink the page was opened with, when web/early-worker.js
+    /// started this worker with the page's fragment in its own URL.
+    fn started_for_permalink() -> Option<String> {
+        let location = js_sys::Reflect::get(&js_sys::global(), &"location".into()).ok()?;
+        let hash = js_sys::Reflect::get(&location, &"hash".into()).ok()?.as_string()?;
+        permalink::parse_fragment(hash.trim_start_matches('#')).scenario
+    }
+
+    /// Reads the permalink while the page is still loading and sends its inputs unasked (the
+    /// page does not ask: it adopted this worker), then explains them; the report waits for the
+    /// page's `Explain` of the same inputs. This is also the worker's warm-up.
+    async fn preload(scope: web_sys::DedicatedWorkerGlobalScope, value: String) {
+        let response = read_link(0, value).await;
+        // The inputs first: the page shows them while the engine explains.
+        reply(&scope, &response);
+        if let Response::Inputs { inputs, .. } = &response {
+            let start = js_sys::Date::now();
+            let report = MEMO.with(|memo| peername_engine::explain::explain_with_memo(&inputs.to_scenario(), &mut memo.borrow_mut()));
+            let view = ReportView::of(&report);
+            let ms = js_sys::Date::now() - start;
+            PRELOADED.with(|p| *p.borrow_mut() = Some(((**inputs).clone(), view, ms)));
+        }
+    }
+
+    /// Explains one gallery example once, right after start: V8 compiles WebAssembly functions
+    /// when they are first called, and the first explanation took about 70 ms instead of 3 ms.
+    /// Requests that arrive meanwhile wait in the worker's queue; the page is usually still
+    /// loading its own module then (a permalink starts the worker first, web/early-worker.js).
+    /// No memo: the real requests get nothing from this but compiled code.
+    fn warm_up() {
+        if let Some(scenario) = example(WARM_UP_EXAMPLE) {
+            let report = peername_engine::explain(&scenario);
+            let _ = encode(&Response::Report { id: 0, report: Box::new(ReportView::of(&report)), ms: 0.0 });
+        }
     }
 }
 

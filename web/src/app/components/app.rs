@@ -40,18 +40,11 @@ pub fn app() -> Html {
 
     {
         // A permalink in the address bar: load it now, and again when the fragment changes.
-        let dispatch = state.dispatcher();
         let engine = engine.clone();
         use_effect_with((), move |()| {
-            let load = move |dispatch: UseReducerDispatcher<AppState>| {
-                let fragment = parse_fragment(&js::fragment());
-                if fragment.scenario.is_some() {
-                    engine.start();
-                }
-                wasm_bindgen_futures::spawn_local(read_fragment_on_load(fragment, engine.clone(), dispatch));
-            };
-            load(dispatch.clone());
-            let listener = web_sys::window().map(|w| EventListener::new(&w, "hashchange", move |_| load(dispatch.clone())));
+            let load = move || read_fragment_on_load(parse_fragment(&js::fragment()), &engine);
+            load();
+            let listener = web_sys::window().map(|w| EventListener::new(&w, "hashchange", move |_| load()));
             move || drop(listener)
         });
     }

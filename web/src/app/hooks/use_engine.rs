@@ -47,6 +47,9 @@ struct Engine {
     next_id: u32,
     /// When the last report arrived (`performance.now()`), for the render measure.
     received_at: f64,
+    /// The fragment whose permalink the worker reads by itself (web/early-worker.js started it
+    /// with that fragment): the page does not ask for it again.
+    link_read_by_worker: Option<String>,
     /// The message handler (kept alive as long as the worker).
     _onmessage: Option<Closure<dyn FnMut(web_sys::MessageEvent)>>,
 }
@@ -82,15 +85,28 @@ impl EngineHandle {
         if self.engine.borrow().worker.is_some() {
             return;
         }
-        let options = web_sys::WorkerOptions::new();
-        options.set_type(web_sys::WorkerType::Module);
-        let Ok(worker) = web_sys::Worker::new_with_options(WORKER_URL, &options) else { return };
+        // A permalink's worker, started by web/early-worker.js before this page loaded.
+        let (worker, early, link) = match js::take_early_worker() {
+            Some((worker, early, link)) => (worker, early, Some(link)),
+            None => {
+                let options = web_sys::WorkerOptions::new();
+                options.set_type(web_sys::WorkerType::Module);
+                let Ok(worker) = web_sys::Worker::new_with_options(WORKER_URL, &options) else { return };
+                (worker, Vec::new(), None)
+            }
+        };
         let this = self.clone();
         let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| this.receive(e.data()));
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        let mut engine = self.engine.borrow_mut();
-        engine.worker = Some(worker);
-        engine._onmessage = Some(onmessage);
+        {
+            let mut engine = self.engine.borrow_mut();
+            engine.worker = Some(worker);
+            engine._onmessage = Some(onmessage);
+            engine.link_read_by_worker = link;
+        }
+        for message in early {
+            self.receive(message);
+        }
     }
 
     fn post(&self, request: &Request) {
@@ -169,10 +185,15 @@ impl EngineHandle {
         self.post(&Request::MaskLog { id, text });
     }
 
-    /// Loads the scenario in a permalink's JSON.
-    pub fn read_link(&self, json: String) {
+    /// Loads the scenario of a permalink's `s=` value.
+    pub fn read_link(&self, value: String) {
+        self.start();
+        let fragment = js::fragment();
+        if self.engine.borrow_mut().link_read_by_worker.take().is_some_and(|link| link == fragment) {
+            return;
+        }
         let id = self.next_id();
-        self.post(&Request::ReadLink { id, json });
+        self.post(&Request::ReadLink { id, value });
     }
 
     /// True when no explanation runs and none waits: the report shown is the newest.

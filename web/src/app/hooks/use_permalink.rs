@@ -8,7 +8,7 @@ use crate::app::i18n::Lang;
 use crate::app::js;
 use crate::app::state::{Action, AppState, Notice};
 use crate::inputs::Inputs;
-use peername_engine::permalink::{self, Fragment, PermalinkError, MAX_JSON_BYTES};
+use peername_engine::permalink::{self, Fragment, PermalinkError};
 use yew::prelude::*;
 
 fn notice(e: &PermalinkError) -> Notice {
@@ -24,7 +24,7 @@ pub fn copy_link(engine: &EngineHandle, inputs: &Inputs, lang: Lang, dispatch: U
             Err((code, message)) => return dispatch.dispatch(Action::Notify(Notice::Permalink { code, message })),
         };
         wasm_bindgen_futures::spawn_local(async move {
-            let framed = match js::deflate_raw(json.as_bytes()).await {
+            let framed = match crate::compress::deflate_raw(json.as_bytes()).await {
                 Ok(compressed) => permalink::frame(&compressed),
                 Err(_) => Err(PermalinkError::BadCompression),
             };
@@ -52,18 +52,11 @@ pub fn copy_link(engine: &EngineHandle, inputs: &Inputs, lang: Lang, dispatch: U
     engine.link_json(inputs, then);
 }
 
-/// Loads the scenario of a fragment's `s=` value, if it has one.
-pub async fn read_fragment_on_load(fragment: Fragment, engine: EngineHandle, dispatch: UseReducerDispatcher<AppState>) {
-    let Some(value) = fragment.scenario else { return };
-    let json = match permalink::unframe(&value) {
-        Ok(compressed) => match js::inflate_raw(&compressed, MAX_JSON_BYTES).await {
-            Ok(Some(bytes)) => String::from_utf8(bytes).map_err(|_| PermalinkError::BadCompression),
-            _ => Err(PermalinkError::BadCompression),
-        },
-        Err(e) => Err(e),
-    };
-    match json {
-        Ok(json) => engine.read_link(json),
-        Err(e) => dispatch.dispatch(Action::Notify(notice(&e))),
+/// Loads the scenario of a fragment's `s=` value, if it has one: the worker decompresses and
+/// checks it (a bad link comes back as a `permalink.*` notice), so the page's main thread,
+/// busy with its first render, does not delay it.
+pub fn read_fragment_on_load(fragment: Fragment, engine: &EngineHandle) {
+    if let Some(value) = fragment.scenario {
+        engine.read_link(value);
     }
 }
