@@ -145,3 +145,15 @@ pub fn take_early_worker() -> Option<(web_sys::Worker, Vec<JsValue>, String)> {
     Some((worker, early.iter().collect(), link.trim_start_matches('#').to_string()))
 }
 
+/// Runs `then` once the browser has painted the next frame (an animation frame, then a task),
+/// or at once when there is no window.
+pub fn after_next_paint(then: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else { return then() };
+    let frame = Closure::once_into_js(move || {
+        // The animation frame runs before the paint; a task queued from it runs after.
+        gloo::timers::callback::Timeout::new(0, then).forget();
+    });
+    if window.request_animation_frame(frame.unchecked_ref()).is_err() {
+        web_sys::console::warn_1(&"requestAnimationFrame failed".into());
+    }
+}

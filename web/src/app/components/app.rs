@@ -1,6 +1,7 @@
 //! The page: header, inputs on one side, the walk on the other (stacked on narrow screens).
 
 use super::changes_banner::ChangesBanner;
+use super::deferred::Deferred;
 use super::fixes::Fixes;
 use super::gallery::Gallery;
 use super::header::Header;
@@ -68,9 +69,11 @@ pub fn app() -> Html {
                 <>
                     <VerdictBanner report={report.clone()} stale={stale} current={!pending} engine_ms={state.engine_ms} />
                     <ChangesBanner changes={state.changes.clone()} />
-                    <Walk report={report.clone()} changes={state.changes.clone()} />
-                    <LogLines report={report.clone()} />
-                    <Fixes report={report.clone()} stale={stale} />
+                    <Deferred>
+                        <Walk report={report.clone()} changes={state.changes.clone()} />
+                        <LogLines report={report.clone()} />
+                        <Fixes report={report.clone()} stale={stale} />
+                    </Deferred>
                 </>
             },
             None => html! { <p class="working" role="status">{ t(lang, "walk.working") }</p> },

@@ -8,6 +8,7 @@ mod certificates;
 mod changes_banner;
 mod chain;
 mod copy_button;
+mod deferred;
 mod diagnostics;
 mod fixes;
 mod gallery;
