@@ -10,7 +10,9 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, screenshot, serveDist } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchBrowser, openPage, repoRoot, screenshot, serveDist } from './harness.mjs';
 import { assertClean, loadExample, longTasks, waitForStatus, watchLongTasks } from './page.mjs';
 
 let server;
@@ -198,3 +200,57 @@ test('a whole syslog pasted into the log pane: held, cut at the log limit, read 
     await context.close();
   }
 });
+
+test('100,000 MX lines, a 1,000-certificate CA bundle, CRLF with a BOM, invisible characters: said, no stall', async () => {
+  const { context, page, record } = await openPage(browser, server.url, { contextOptions: { viewport: { width: 1280, height: 900 } } });
+  try {
+    await loadExample(page, record, 'fastmail');
+    await waitForStatus(page, 'deferred');
+
+    // 100,000 MX lines pasted as the browser pastes: cut at the pane's 64 KiB, with a notice.
+    await watchLongTasks(page);
+    await pasteText(page, 'pane-mx', Array.from({ length: 100_000 }, (_, i) => `fastmail.fm mail is handled by ${i % 50} mx${i}.example.com.`).join('\n'));
+    await page.waitForSelector('[data-notice="paste-cut"]');
+    assert.match(await page.locator('[data-notice="paste-cut"]').innerText(), /peername reads at most 65536 bytes there/);
+    const mxBytes = await page.evaluate(() => new TextEncoder().encode(document.getElementById('pane-mx').value).length);
+    assert.ok(mxBytes <= 65_536 && mxBytes > 60_000, `the MX pane holds ${mxBytes} bytes`);
+    await page.waitForSelector('.verdict[data-current="true"]', { timeout: 60_000 });
+    let tasks = await longTasks(page);
+    assert.ok(tasks.every((ms) => ms <= 200), `100,000 MX lines: no long task over 200 ms: ${tasks.join(', ')}`);
+
+    // A 1,000-certificate CA bundle (1.3 MB): cut at the bundle's 384 KiB, with a notice.
+    await page.locator('#trust-bundle').check();
+    const leaf = readFileSync(join(repoRoot, 'bench', 'fixtures', 'three-chain.pem'), 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n/)[0];
+    await watchLongTasks(page);
+    await pasteText(page, 'pane-ca-bundle', leaf.repeat(1000));
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-notice="paste-cut"]')].some((n) => /reads at most 393216 bytes there/.test(n.textContent)), null, { timeout: 60_000 });
+    await page.waitForSelector('.verdict[data-current="true"]', { timeout: 60_000 });
+    tasks = await longTasks(page);
+    assert.ok(tasks.every((ms) => ms <= 200), `1,000 certificates: no long task over 200 ms: ${tasks.join(', ')}`);
+
+    // CRLF line ends and a byte order mark read like plain lines: the policy entry is still found.
+    await paste(page, 'pane-policy', '\uFEFFfastmail.fm secure ciphers=high\r\n');
+    await page.waitForSelector('.verdict[data-current="true"]', { timeout: 30_000 });
+    assert.equal(await page.locator('#step-5 .rung.hit').getAttribute('data-key'), 'fastmail.fm');
+
+    // A zero-width space and a right-to-left mark in the destination are named, not matched.
+    await paste(page, 'pane-destination', 'user@fast\u200Bmail.fm\u200F');
+    await page.waitForFunction(() => /invisible or control character/.test(document.querySelector('[data-pane="pane-destination"]')?.textContent ?? ''), null, { timeout: 30_000 });
+    await stillAnswers(page, await page.locator('.verdict').getAttribute('data-status'));
+    await assertClean(record);
+  } finally {
+    await context.close();
+  }
+});
+
+/** Pastes `text` into the element with id `id` through a ClipboardEvent, as the browser does. */
+function pasteText(page, id, text) {
+  return page.evaluate(({ id, text }) => {
+    const area = document.getElementById(id);
+    area.focus();
+    area.select();
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, { id, text });
+}
