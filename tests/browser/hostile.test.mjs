@@ -109,17 +109,7 @@ async function pasteBig(page, id, bytes, first) {
   }, { bytes, first });
   await page.evaluate(() => new Promise((done) => setTimeout(done, 300)));
   await watchLongTasks(page);
-  return page.evaluate(({ id }) => {
-    const text = window.__clipboard;
-    delete window.__clipboard;
-    const area = document.getElementById(id);
-    area.focus();
-    area.select();
-    const data = new DataTransfer();
-    data.setData('text/plain', text);
-    area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-    return text.length;
-  }, { id });
+  return pasteText(page, id, null);
 }
 
 test('a real 10 MB paste: the pane holds the lines the engine reads, says so, and the tab never stalls', async () => {
@@ -243,14 +233,20 @@ test('100,000 MX lines, a 1,000-certificate CA bundle, CRLF with a BOM, invisibl
   }
 });
 
-/** Pastes `text` into the element with id `id` through a ClipboardEvent, as the browser does. */
+/**
+ * Pastes `text` (or, when null, the text pasteBig left in the page) into the element with id `id`
+ * through a ClipboardEvent, as the browser does. Gives the text's length.
+ */
 function pasteText(page, id, text) {
   return page.evaluate(({ id, text }) => {
+    const pasted = text ?? window.__clipboard;
+    delete window.__clipboard;
     const area = document.getElementById(id);
     area.focus();
     area.select();
     const data = new DataTransfer();
-    data.setData('text/plain', text);
+    data.setData('text/plain', pasted);
     area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    return pasted.length;
   }, { id, text });
 }
