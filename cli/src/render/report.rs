@@ -1,7 +1,7 @@
 //! The walk as readable text: the same trace the page draws, step by step, in the chosen
 //! language (literal Postfix text — log lines, policy lines, names — verbatim).
 
-use super::words;
+use super::{columns, words};
 use crate::style::Style;
 use peername_engine::delivery::HostAttempt;
 use peername_engine::names::reference::ReferenceKind;
@@ -54,10 +54,12 @@ fn server_lines(lang: Lang, a: &HostAttempt, style: &Style, out: &mut Vec<String
         }
         let grid = v.names.as_ref().map(|n| &n.comparisons).or(v.legacy_names.as_ref().map(|l| &l.check.comparisons));
         if let Some(grid) = grid {
+            let (yes, no) = (t(lang, "cli.report.match"), t(lang, "cli.report.no-match"));
+            let verdict_columns = columns::width(yes).max(columns::width(no));
             for cmp in grid.iter().filter(|c| c.evaluated || c.matched()) {
                 let r = a.references.get(cmp.reference).map(|r| r.name.clone()).unwrap_or_default();
-                let verdict = if cmp.matched() { style.green(t(lang, "cli.report.match")) } else { style.red(t(lang, "cli.report.no-match")) };
-                out.push(format!("       {r:<32} × {:<34} {verdict:<5}  {}", cmp.cert_name, style.dim(&words::match_rule(lang, cmp.rule))));
+                let verdict = if cmp.matched() { columns::pad_styled(&style.green(yes), yes, verdict_columns) } else { columns::pad_styled(&style.red(no), no, verdict_columns) };
+                out.push(format!("       {} × {} {verdict}  {}", columns::pad(&r, 32), columns::pad(&cmp.cert_name, 34), style.dim(&words::match_rule(lang, cmp.rule))));
             }
         }
         if let Some(fp) = &v.fingerprint {
@@ -88,7 +90,7 @@ fn step_lines(lang: Lang, step: &Step, style: &Style) -> Vec<String> {
                     ProbeResult::NotFound => style.dim(t(lang, "cli.report.probe.not-found")),
                     ProbeResult::Error => style.red(t(lang, "cli.report.probe.error")),
                 };
-                out.push(format!("       {:<40} {r}", p.key));
+                out.push(format!("       {} {r}", columns::pad(&p.key, 40)));
             }
         }
         StepDetail::Server { attempt } => server_lines(lang, attempt, style, &mut out),
