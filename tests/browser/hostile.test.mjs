@@ -9,23 +9,18 @@
 // engine/tests/hostile.rs.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchBrowser, openPage, repoRoot, screenshot, serveDist } from './harness.mjs';
+import { openPage, repoRoot, screenshot, serveAndLaunch } from './harness.mjs';
 import { assertClean, loadExample, longTasks, waitForStatus, watchLongTasks } from './page.mjs';
 
 let server;
 let browser;
 
-before(async () => {
-  server = await serveDist('/');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
+serveAndLaunch('/', (s, b) => {
+  server = s;
+  browser = b;
 });
 
 /** Pastes `text` into the pane with id `id` as a browser paste does: one input event. */

@@ -7,21 +7,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, repoRoot, screenshot, serveDist, waitForApp } from './harness.mjs';
+import { test } from 'node:test';
+import { openPage, repoRoot, screenshot, serveAndLaunch, waitForApp } from './harness.mjs';
 import { assertAxeClean, assertClean, paneValue, waitForVerdict } from './page.mjs';
 
 let server;
 let browser;
 
-before(async () => {
-  server = await serveDist('/');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
+serveAndLaunch('/', (s, b) => {
+  server = s;
+  browser = b;
 });
 
 const SEED = readFileSync(join(repoRoot, 'engine/tests/fixtures/logs/seeds/000_30dac022df0447e0.txt'), 'utf8');

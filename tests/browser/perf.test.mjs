@@ -5,21 +5,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, repoRoot, serveDist } from './harness.mjs';
+import { test } from 'node:test';
+import { openPage, repoRoot, serveAndLaunch } from './harness.mjs';
 import { assertClean, loadExample, longTasks, median, renderTimes, waitForStatus, watchLongTasks } from './page.mjs';
 
 let server;
 let browser;
 
-before(async () => {
-  server = await serveDist('/');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
+serveAndLaunch('/', (s, b) => {
+  server = s;
+  browser = b;
 });
 
 /** A three-certificate chain (leaf and two intermediates) real Postfix was served by the oracle. */

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, repoRoot, screenshot, serveDist, waitForApp } from './harness.mjs';
+import { test } from 'node:test';
+import { openPage, repoRoot, screenshot, serveAndLaunch, waitForApp } from './harness.mjs';
 import { assertAxeClean, assertClean, linkPayload, loadExample, paneValue, waitForStatus } from './page.mjs';
 
 let server;
@@ -13,14 +13,9 @@ let browser;
 const clipboard = { viewport: { width: 1400, height: 1000 }, permissions: ['clipboard-read', 'clipboard-write'] };
 const PANES = ['pane-destination', 'pane-policy', 'pane-main-cf', 'pane-mx', 'pane-version'];
 
-before(async () => {
-  server = await serveDist('/');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
+serveAndLaunch('/', (s, b) => {
+  server = s;
+  browser = b;
 });
 
 async function copyLink(page) {

@@ -2,20 +2,15 @@
 // origin, the console stays clean, the CSP is never violated, and axe finds nothing serious.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, runAxe, screenshot, serveDist, waitForApp } from './harness.mjs';
+import { test } from 'node:test';
+import { openPage, runAxe, screenshot, serveAndLaunch, waitForApp } from './harness.mjs';
 
 let server;
 let browser;
 
-before(async () => {
-  server = await serveDist('/');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
+serveAndLaunch('/', (s, b) => {
+  server = s;
+  browser = b;
 });
 
 test('the page loads under its CSP, stays on its origin and passes axe', async () => {

@@ -2,21 +2,16 @@
 // /<repo>/): every URL in the build is relative.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, serveDist, waitForApp } from './harness.mjs';
+import { test } from 'node:test';
+import { openPage, serveAndLaunch, waitForApp } from './harness.mjs';
 
 const PREFIX = '/some/sub/path/';
 let server;
 let browser;
 
-before(async () => {
-  server = await serveDist(PREFIX);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
+serveAndLaunch(PREFIX, (s, b) => {
+  server = s;
+  browser = b;
 });
 
 test(`the page loads from ${PREFIX}`, async () => {

@@ -4,22 +4,17 @@
 // screenshots of the main states go to tests/browser/artifacts/.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, screenshot, serveDist, waitForApp } from './harness.mjs';
+import { test } from 'node:test';
+import { openPage, screenshot, serveAndLaunch, waitForApp } from './harness.mjs';
 import { assertAxeClean, assertClean, loadExample, longTasks, waitForStatus, watchLongTasks } from './page.mjs';
 
 let server;
 let browser;
 const desktop = { viewport: { width: 1400, height: 1000 } };
 
-before(async () => {
-  server = await serveDist('/');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
+serveAndLaunch('/', (s, b) => {
+  server = s;
+  browser = b;
 });
 
 test('the empty page shows the examples gallery', async () => {
