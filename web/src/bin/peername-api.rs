@@ -133,7 +133,9 @@ mod api {
     fn answer(request: Request) -> Answer {
         Answer::Now(match request {
             Request::Explain { id, inputs } => {
-                let preloaded = PRELOADED.with(|p| p.borrow_mut().take_if(|(i, _, _)| *i == *inputs));
+                // Given to the first Explain only, and only when its inputs are the link's: a page
+                // that changed something first gets a fresh explanation (and the copy is freed).
+                let preloaded = PRELOADED.with(|p| p.borrow_mut().take()).filter(|(i, _, _)| *i == *inputs);
                 if let Some((_, view, ms)) = preloaded {
                     return Answer::Now(Response::Report { id, report: Box::new(view), ms });
                 }
