@@ -47,11 +47,13 @@ export async function serveDist(prefix = '/') {
 /**
  * Open `url` in a new context and record what the page does. Requests are routed through the
  * recorder: those to the page's own origin go ahead, any other is recorded and aborted, so a test
- * can fail on it without anything leaving the machine.
+ * can fail on it without anything leaving the machine. `initScript` runs in the page before any
+ * of its own scripts.
  */
-export async function openPage(browser, url, { contextOptions = {} } = {}) {
+export async function openPage(browser, url, { contextOptions = {}, initScript } = {}) {
   const origin = new URL(url).origin;
   const context = await browser.newContext({ serviceWorkers: 'block', ...contextOptions });
+  if (initScript) await context.addInitScript(initScript);
   const record = {
     requests: [],
     foreignRequests: [],

@@ -45,10 +45,14 @@ test('a permalink restores the exact scenario', async () => {
     await first.context.close();
   }
 
-  const second = await openPage(browser, link, { contextOptions: clipboard });
+  // While the link is read, the page says it is working; it never shows the gallery meanwhile.
+  const watchGallery = `new MutationObserver(() => { if (document.querySelector('.gallery')) window.__galleryShown = true; })
+    .observe(document, { childList: true, subtree: true });`;
+  const second = await openPage(browser, link, { contextOptions: clipboard, initScript: watchGallery });
   try {
     await waitForApp(second.page, second.record);
     await waitForStatus(second.page, 'sent');
+    assert.equal(await second.page.evaluate(() => window.__galleryShown ?? false), false, 'no gallery while the link was read');
     for (const id of PANES) assert.equal(await paneValue(second.page, id), before[id], id);
     assert.equal(await second.page.locator('.cert-pane textarea').inputValue(), before.cert);
     assert.deepEqual(await second.page.locator('.verdict .trust-word').allInnerTexts(), ['Verified'], '3.5.27 accepts the multi-label wildcard');

@@ -14,7 +14,7 @@ use super::{class_list, Ctx};
 use crate::app::hooks::{read_fragment_on_load, use_document_lang, use_engine, use_explain_on_change, use_lingering, use_render_timing, use_words};
 use crate::app::i18n::{t, Lang};
 use crate::app::js;
-use crate::app::state::AppState;
+use crate::app::state::{AppState, Notice, Origin};
 use gloo::events::EventListener;
 use peername_engine::permalink::parse_fragment;
 use yew::prelude::*;
@@ -61,7 +61,16 @@ pub fn app() -> Html {
     // "updating…" only when the answer takes longer than STALE_SHOWN_AFTER_MS.
     let pending = state.pending();
     let stale = use_lingering(pending, STALE_SHOWN_AFTER_MS);
-    let walk = if state.is_empty() {
+    // Opened with a permalink: "working it out" until its inputs come (or it turns out
+    // unreadable), instead of rendering and laying out the gallery only to replace it.
+    let opened_with_link = *use_memo((), |()| parse_fragment(&js::fragment()).scenario.is_some());
+    let awaiting_link = opened_with_link
+        && state.is_empty()
+        && state.origin == Origin::Typed
+        && !state.notices.iter().any(|n| matches!(n, Notice::Permalink { .. }));
+    let walk = if awaiting_link {
+        html! { <p class="working" role="status">{ t(lang, "walk.working") }</p> }
+    } else if state.is_empty() {
         html! { <Gallery /> }
     } else {
         match &report {
