@@ -65,6 +65,16 @@ export async function watchLongTasks(page) {
   });
 }
 
+/**
+ * Fails when a long task seen since `watchLongTasks` took over `limitMs`; logs them, `during`
+ * saying when (e.g. "around the 10 MB paste").
+ */
+export async function assertNoLongTask(page, limitMs, during) {
+  const tasks = await longTasks(page);
+  console.log(`long tasks ${during} (ms): ${tasks.join(', ') || 'none'}`);
+  assert.ok(tasks.every((ms) => ms <= limitMs), `no long task over ${limitMs} ms ${during}: ${tasks.join(', ')}`);
+}
+
 /** The long tasks seen since `watchLongTasks`, in ms. */
 export function longTasks(page) {
   return page.evaluate(() => window.__longTasks ?? []);
