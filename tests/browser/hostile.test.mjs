@@ -155,6 +155,10 @@ test('a real 10 MB paste: the pane holds the lines the engine reads, says so, an
     await page.waitForSelector('textarea#pane-policy');
     const inField = await page.evaluate(() => new TextEncoder().encode(document.getElementById('pane-policy').value).length);
     assert.equal(inField, again, 'the text field holds the whole held text');
+    // Another big paste there is held again (the text field would keep showing the old text).
+    await pasteBig(page, 'pane-policy', 2_500_000, 'other.example secure');
+    await held.waitFor();
+    assert.match(await held.locator('.held-preview').innerText(), /^other\.example secure\n/);
     await assertClean(record);
   } finally {
     await context.close();

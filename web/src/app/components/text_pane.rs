@@ -104,7 +104,7 @@ pub fn text_pane(props: &TextPaneProps) -> Html {
     };
     let debounced = use_debounce(DEBOUNCE_MS, send);
     let onpaste = {
-        let (node, dispatch, field, label, debounced) = (node.clone(), ctx.dispatch.clone(), props.field, props.label, debounced.clone());
+        let (node, dispatch, field, label, debounced, edit_anyway) = (node.clone(), ctx.dispatch.clone(), props.field, props.label, debounced.clone(), edit_anyway.clone());
         Callback::from(move |e: Event| {
             let Some(pasted) = take_over_paste(&node, &e, field.paste_limit()) else { return };
             if pasted.kept < pasted.size {
@@ -112,6 +112,9 @@ pub fn text_pane(props: &TextPaneProps) -> Html {
             }
             match pasted.held {
                 Some(text) => {
+                    // Held again, as in the log pane: the paste never reached the text field, so
+                    // a field kept by "Edit here anyway" would show the old text.
+                    edit_anyway.set(false);
                     crate::app::js::note_input();
                     dispatch.dispatch(Action::Edit(field, text));
                 }
