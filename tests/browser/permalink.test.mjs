@@ -46,13 +46,28 @@ test('a permalink restores the exact scenario', async () => {
   }
 
   // While the link is read, the page says it is working; it never shows the gallery meanwhile.
-  const watchGallery = `new MutationObserver(() => { if (document.querySelector('.gallery')) window.__galleryShown = true; })
-    .observe(document, { childList: true, subtree: true });`;
-  const second = await openPage(browser, link, { contextOptions: clipboard, initScript: watchGallery });
+  // The verdict comes first, the inputs column after it. The early worker start, inline in
+  // index.html, runs under the CSP (allowed by its hash) and the page adopts its worker.
+  const watch = `(() => {
+    let early;
+    Object.defineProperty(window, '__peernameEarlyWorker', { configurable: true,
+      get() { return early; }, set(v) { early = v; window.__earlyStarted = true; } });
+    new MutationObserver(() => {
+      if (document.querySelector('.gallery')) window.__galleryShown = true;
+      const verdict = !!document.querySelector('.verdict-word');
+      const inputs = !!document.querySelector('#pane-destination');
+      if ((verdict || inputs) && !window.__firstShown) window.__firstShown = verdict && inputs ? 'both' : verdict ? 'verdict' : 'inputs';
+    }).observe(document, { childList: true, subtree: true });
+  })();`;
+  const second = await openPage(browser, link, { contextOptions: clipboard, initScript: watch });
   try {
     await waitForApp(second.page, second.record);
     await waitForStatus(second.page, 'sent');
     assert.equal(await second.page.evaluate(() => window.__galleryShown ?? false), false, 'no gallery while the link was read');
+    assert.equal(await second.page.evaluate(() => window.__firstShown), 'verdict', 'the verdict is shown before the inputs column');
+    assert.equal(await second.page.evaluate(() => window.__earlyStarted === true), true, 'the inline script started the worker');
+    assert.equal(await second.page.evaluate(() => '__peernameEarlyWorker' in window), false, 'the page adopted that worker');
+    assert.equal(await second.page.locator('#inputs-heading').count(), 1, 'one inputs heading');
     for (const id of PANES) assert.equal(await paneValue(second.page, id), before[id], id);
     assert.equal(await second.page.locator('.cert-pane textarea').inputValue(), before.cert);
     assert.deepEqual(await second.page.locator('.verdict .trust-word').allInnerTexts(), ['Verified'], '3.5.27 accepts the multi-label wildcard');

@@ -64,10 +64,13 @@ pub fn app() -> Html {
     // Opened with a permalink: "working it out" until its inputs come (or it turns out
     // unreadable), instead of rendering and laying out the gallery only to replace it.
     let opened_with_link = *use_memo((), |()| parse_fragment(&js::fragment()).scenario.is_some());
-    let awaiting_link = opened_with_link
-        && state.is_empty()
-        && state.origin == Origin::Typed
-        && !state.notices.iter().any(|n| matches!(n, Notice::Permalink { .. }));
+    let link_failed = state.notices.iter().any(|n| matches!(n, Notice::Permalink { .. }));
+    let awaiting_link = opened_with_link && state.is_empty() && state.origin == Origin::Typed && !link_failed;
+    // The verdict first: until the link's first report is shown, the inputs column (most of the
+    // page's elements: a first render and layout of about 100 ms on the bench machine) is not
+    // rendered, so the main thread is free when the worker's answer comes; it follows one
+    // painted frame after the verdict (PERFORMANCE.md, "Permalinks").
+    let link_first = opened_with_link && !link_failed && state.report.is_none() && (awaiting_link || state.pending());
     let walk = if awaiting_link {
         html! { <p class="working" role="status">{ t(lang, "walk.working") }</p> }
     } else if state.is_empty() {
@@ -96,7 +99,15 @@ pub fn app() -> Html {
                 <Header state={state.clone()} />
                 <Notices notices={state.notices.clone()} />
                 <main id="app" class="layout">
-                    if !state.embed {
+                    if state.embed {
+                    } else if link_first {
+                        // The column's place, so the verdict does not move when it comes.
+                        <section class="inputs-column" aria-labelledby="inputs-heading" aria-busy="true">
+                            <h2 id="inputs-heading">{ t(lang, "inputs.heading") }</h2>
+                        </section>
+                    } else if opened_with_link {
+                        <Deferred><Inputs state={state.clone()} /></Deferred>
+                    } else {
                         <Inputs state={state.clone()} />
                     }
                     <section id="walk" class="walk-column" aria-labelledby="walk-heading" aria-busy={stale.to_string()}>
