@@ -52,7 +52,8 @@ ${'<p>Postfix looked up fastmail.fm in the policy table and compared each refere
   );
 }
 
-async function timeToVerdict(browser, url) {
+/** Navigation → the verdict in the DOM and a frame painted, in ms, for `url` in a fresh context. */
+export async function timeToVerdict(browser, url) {
   const context = await browser.newContext({ serviceWorkers: 'block' });
   await context.addInitScript(WATCH_VERDICT);
   const page = await context.newPage();
