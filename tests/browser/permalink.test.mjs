@@ -71,6 +71,11 @@ test('a permalink restores the exact scenario', async () => {
     for (const id of PANES) assert.equal(await paneValue(second.page, id), before[id], id);
     assert.equal(await second.page.locator('.cert-pane textarea').inputValue(), before.cert);
     assert.deepEqual(await second.page.locator('.verdict .trust-word').allInnerTexts(), ['Verified'], '3.5.27 accepts the multi-label wildcard');
+    // Starting over after a permalink: the gallery and empty panes, as on a plain visit.
+    await second.page.getByRole('button', { name: 'Start over' }).click();
+    await second.page.waitForSelector('.gallery');
+    assert.equal(await paneValue(second.page, 'pane-destination'), '', 'the panes are there, empty');
+    assert.equal(await second.page.locator('.working').count(), 0, 'not "working it out"');
     await assertClean(second.record);
   } finally {
     await second.context.close();

@@ -14,7 +14,7 @@ use super::{class_list, Ctx};
 use crate::app::hooks::{read_fragment_on_load, use_document_lang, use_engine, use_explain_on_change, use_lingering, use_render_timing, use_words};
 use crate::app::i18n::{t, Lang};
 use crate::app::js;
-use crate::app::state::{AppState, Notice, Origin};
+use crate::app::state::{AppState, Notice};
 use gloo::events::EventListener;
 use peername_engine::permalink::parse_fragment;
 use yew::prelude::*;
@@ -61,16 +61,23 @@ pub fn app() -> Html {
     // "updating…" only when the answer takes longer than STALE_SHOWN_AFTER_MS.
     let pending = state.pending();
     let stale = use_lingering(pending, STALE_SHOWN_AFTER_MS);
-    // Opened with a permalink: "working it out" until its inputs come (or it turns out
-    // unreadable), instead of rendering and laying out the gallery only to replace it.
+    // Opened with a permalink, until its first report is shown (or the link turns out unreadable,
+    // or the reader starts over): "working it out" until its inputs come, instead of rendering
+    // and laying out the gallery only to replace it; and the verdict first: the inputs column
+    // (most of the page's elements: a first render and layout of about 100 ms on the bench
+    // machine) is not rendered, so the main thread is free when the worker's answer comes; it
+    // follows one painted frame after the verdict (PERFORMANCE.md). Once over, this stays over:
+    // a later example or edit renders as on any page.
     let opened_with_link = *use_memo((), |()| parse_fragment(&js::fragment()).scenario.is_some());
+    let link_phase = use_mut_ref(|| opened_with_link);
     let link_failed = state.notices.iter().any(|n| matches!(n, Notice::Permalink { .. }));
-    let awaiting_link = opened_with_link && state.is_empty() && state.origin == Origin::Typed && !link_failed;
-    // The verdict first: until the link's first report is shown, the inputs column (most of the
-    // page's elements: a first render and layout of about 100 ms on the bench machine) is not
-    // rendered, so the main thread is free when the worker's answer comes; it follows one
-    // painted frame after the verdict (PERFORMANCE.md, "Permalinks").
-    let link_first = opened_with_link && !link_failed && state.report.is_none() && (awaiting_link || state.pending());
+    // Revision 0: nothing loaded or edited yet (the link's inputs are the first change).
+    let link_unanswered = state.report.is_none() && !link_failed && (state.revision == 0 || state.pending());
+    if *link_phase.borrow() && !link_unanswered {
+        *link_phase.borrow_mut() = false;
+    }
+    let link_first = *link_phase.borrow();
+    let awaiting_link = link_first && state.revision == 0;
     let walk = if awaiting_link {
         html! { <p class="working" role="status">{ t(lang, "walk.working") }</p> }
     } else if state.is_empty() {
@@ -99,16 +106,17 @@ pub fn app() -> Html {
                 <Header state={state.clone()} />
                 <Notices notices={state.notices.clone()} />
                 <main id="app" class="layout">
-                    if state.embed {
-                    } else if link_first {
-                        // The column's place, so the verdict does not move when it comes.
-                        <section class="inputs-column" aria-labelledby="inputs-heading" aria-busy="true">
-                            <h2 id="inputs-heading">{ t(lang, "inputs.heading") }</h2>
-                        </section>
-                    } else if opened_with_link {
-                        <Deferred><Inputs state={state.clone()} /></Deferred>
-                    } else {
-                        <Inputs state={state.clone()} />
+                    if !state.embed {
+                        if link_first {
+                            // The column's place, so the verdict does not move when it comes.
+                            <section class="inputs-column" aria-labelledby="inputs-heading" aria-busy="true">
+                                <h2 id="inputs-heading">{ t(lang, "inputs.heading") }</h2>
+                            </section>
+                        } else if opened_with_link {
+                            <Deferred><Inputs state={state.clone()} /></Deferred>
+                        } else {
+                            <Inputs state={state.clone()} />
+                        }
                     }
                     <section id="walk" class="walk-column" aria-labelledby="walk-heading" aria-busy={stale.to_string()}>
                         <h2 id="walk-heading" class="visually-hidden">{ t(lang, "walk.heading") }</h2>
