@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { minify } from 'terser';
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) {
@@ -41,7 +42,6 @@ for (const [whole, attrs] of matches) {
     process.exit(1);
   }
   const path = join(staging, file.replace(/^\.\//, ''));
-  const { minify } = await import('terser');
   const out = await minify(readFileSync(path, 'utf8'), { ecma: 2020, compress: { passes: 2 }, mangle: true, format: { comments: false } });
   if (typeof out.code !== 'string' || out.code.length === 0) {
     console.error(`externalize-inline-scripts: terser gave nothing for ${file}`);
