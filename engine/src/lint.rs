@@ -81,6 +81,17 @@ struct Linter<'o, E: FnMut(Diagnostic)> {
     clean: CleanValues,
 }
 
+/// Postfix's own warning for a duplicate key, as recorded from Postfix 3.7.11: texthash names
+/// the line and the key as that line spells it; `postmap hash:` names the built file and the
+/// folded key, without a line.
+fn postfix_duplicate_warning(texthash: bool, entry: &EntryView<'_>) -> String {
+    if texthash {
+        format!("FILE, line {}: duplicate entry: \"{}\"", entry.line, entry.key)
+    } else {
+        format!("FILE.db: duplicate entry: \"{}\"", fold_key(entry.key))
+    }
+}
+
 impl<E: FnMut(Diagnostic)> Linter<'_, E> {
     fn report(&mut self, d: Diagnostic) {
         match d.severity {
@@ -102,7 +113,7 @@ impl<E: FnMut(Diagnostic)> Linter<'_, E> {
         d.at(entry.key_span())
             .param("key", entry.key)
             .param("first_line", first.to_string())
-            .param("postfix_warning", format!("FILE, line {}: duplicate entry: \"{}\"", entry.line, fold_key(entry.key)))
+            .param("postfix_warning", postfix_duplicate_warning(self.opts.texthash, entry))
             .hint("Merge the two lines into one entry.")
     }
 
@@ -326,6 +337,18 @@ mod tests {
         let servername = found.iter().find(|d| d.code == "policy.invalid-attribute-name").unwrap();
         assert_eq!(servername.position.map(|p| (p.line, p.column)), Some((1, 20)));
         assert!(servername.hint.as_deref().unwrap_or("").contains("3.4"));
+    }
+
+    #[test]
+    fn a_duplicate_quotes_postfix_as_each_map_type_words_it() {
+        let table = "example.com verify\nEXAMPLE.Com secure\n";
+        let warning = |texthash| {
+            let (_, found) = run(table, "3.7.11", texthash);
+            let d = found.into_iter().find(|d| d.code == "lint.duplicate-key").expect("a duplicate");
+            d.params.get("postfix_warning").cloned().unwrap_or_default()
+        };
+        assert_eq!(warning(true), "FILE, line 2: duplicate entry: \"EXAMPLE.Com\"");
+        assert_eq!(warning(false), "FILE.db: duplicate entry: \"example.com\"");
     }
 
     #[test]

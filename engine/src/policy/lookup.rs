@@ -8,7 +8,6 @@
 use crate::diag::Span;
 use serde::{Deserialize, Serialize};
 use crate::input::key_index::{folded_eq, KeyIndex};
-use crate::input::table::fold_key;
 
 /// How the table behaves, from the map type in `smtp_tls_policy_maps` (e.g. `hash:`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,8 +79,10 @@ impl PolicyTable {
                 duplicate = duplicate.or(Some(i));
             }
         }
+        // The key is compared folded but named as the duplicate line spells it (recorded from
+        // Postfix 3.7.11: `example.com` then `Example.COM` logs `duplicate entry: "Example.COM"`).
         let unusable = duplicate.filter(|_| kind == MapKind::TextHash).and_then(|i| rows.get(i)).map(|row| TableError {
-            text: format!("{}, line {}: duplicate entry: \"{}\"", file, row.line, fold_key(&row.key)),
+            text: format!("{}, line {}: duplicate entry: \"{}\"", file, row.line, row.key),
             line: row.line,
         });
         PolicyTable { kind, title: title.to_string(), file: file.to_string(), rows, unusable, load_warnings: Vec::new(), index }
@@ -260,5 +261,12 @@ mod tests {
         assert!(walk.errored());
         let hashed = PolicyTable::new(MapKind::Postmap, "hash:F", "F", rows);
         assert!(matches!(lookup("example.com", Some(&hashed), true).found().map(|p| &p.result), Some(ProbeResult::Found { row: 0, .. })));
+    }
+
+    #[test]
+    fn a_texthash_duplicate_is_named_as_its_line_spells_it() {
+        let rows = vec![row("example.com", "verify", 1), row("other.example", "may", 2), row("EXAMPLE.Com", "secure", 3)];
+        let table = PolicyTable::new(MapKind::TextHash, "texthash:F", "F", rows);
+        assert_eq!(table.unusable.map(|e| e.text).as_deref(), Some("F, line 3: duplicate entry: \"EXAMPLE.Com\""));
     }
 }
