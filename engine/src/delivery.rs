@@ -229,6 +229,18 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
         die(&mut d, format!("Invalid TLS level \"{value}\""));
         return d;
     };
+    // pre_init(): the TLS engine starts when any TLS may be used, and checks the digest first.
+    let tls_disabled = (global != SecurityLevel::None || req.table.is_some())
+        && match crate::tls::session::tls_disabled_at_start(req.settings.get("smtp_tls_fingerprint_digest")) {
+            Some(warnings) => {
+                for w in warnings {
+                    d.warnings.push(w.clone());
+                    d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, w));
+                }
+                true
+            }
+            None => false,
+        };
     if let Some(table) = req.table {
         for w in &table.load_warnings {
             d.warnings.push(w.clone());
@@ -353,6 +365,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
                 external_failure: policy.sts.policy_failure.as_deref(),
                 dane: policy.dane.as_ref(),
                 log_mask,
+                tls_disabled,
             });
             relay = Some(conn.server_namaddr.clone());
             d.warnings.extend(conn.warnings.iter().cloned());

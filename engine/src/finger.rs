@@ -45,9 +45,9 @@ pub struct FingerRun {
     pub log: Vec<LogLine>,
 }
 
-/// posttls-finger's `-d`: the digest option among `args`.
-fn digest_arg(args: &[String]) -> Option<DigestAlg> {
-    args.windows(2).find(|w| w[0] == "-d").and_then(|w| DigestAlg::parse(&w[1]))
+/// posttls-finger's `-d`: the digest option among `args`, as written.
+fn digest_arg(args: &[String]) -> Option<&str> {
+    args.windows(2).find(|w| w[0] == "-d").map(|w| w[1].as_str())
 }
 
 /// What smtp(8) would do with a posttls-finger verdict: the values of
@@ -241,13 +241,14 @@ pub fn run(
     at: Option<i64>,
 ) -> FingerRun {
     let level = SecurityLevel::lookup(level_arg);
-    let digest = digest_arg(args).unwrap_or_else(|| {
+    let digest_name = digest_arg(args).unwrap_or_else(|| {
         if version.era() == Era::Legacy {
-            DigestAlg::Sha1
+            "sha1"
         } else {
-            DigestAlg::parse(settings.get("smtp_tls_fingerprint_digest")).unwrap_or(DigestAlg::Sha256)
+            settings.get("smtp_tls_fingerprint_digest")
         }
     });
+    let digest = DigestAlg::parse(digest_name).unwrap_or(DigestAlg::Sha256);
     let log_mask = log_mask_arg(version, args);
     let mut out = FingerRun {
         level,
@@ -280,6 +281,15 @@ pub fn run(
     if !takes_matches && !match_args.is_empty() {
         out.warn(format!("TLS level '{}' does not implement certificate matching", level.name()));
     }
+    // tls_init(): the TLS engine checks the digest first.
+    let tls_disabled = level != SecurityLevel::None
+        && match crate::tls::session::tls_disabled_at_start(digest_name) {
+            Some(warnings) => {
+                warnings.into_iter().for_each(|w| out.warn(w));
+                true
+            }
+            None => false,
+        };
     // connect_remote() → parse_destination().
     let dest = match parse_destination(destination, settings.flag("smtputf8_enable")) {
         Ok(d) => d,
@@ -358,6 +368,7 @@ pub fn run(
         external_failure: None,
         dane: dane.as_ref(),
         log_mask,
+        tls_disabled,
     });
     out.warnings.extend(conn.warnings.iter().map(|w| format!("warning: {w}")));
     out.errors.extend(conn.errors.iter().cloned());

@@ -29,16 +29,54 @@ impl DigestAlg {
     /// All digests, in the order the page lists them.
     pub const ALL: [DigestAlg; 4] = [DigestAlg::Md5, DigestAlg::Sha1, DigestAlg::Sha256, DigestAlg::Sha512];
 
-    /// Parses a main.cf value (`md5`, `SHA256`…), case-insensitively; `None` for digests
-    /// peername does not model (Postfix would accept any digest OpenSSL knows).
+    /// Parses a main.cf value (`md5`, `SHA256`, OpenSSL's aliases such as `sha-256`),
+    /// case-insensitively; `None` for digests peername does not model (see
+    /// [`DigestAlg::known_to_openssl`] for the ones Postfix accepts).
     pub fn parse(text: &str) -> Option<Self> {
         match text.trim().to_ascii_lowercase().as_str() {
-            "md5" => Some(DigestAlg::Md5),
-            "sha1" => Some(DigestAlg::Sha1),
-            "sha256" => Some(DigestAlg::Sha256),
-            "sha512" => Some(DigestAlg::Sha512),
+            "md5" | "ssl3-md5" | "rsa-md5" | "md5withrsaencryption" | "1.2.840.113549.2.5" => Some(DigestAlg::Md5),
+            "sha1" | "sha-1" | "ssl3-sha1" | "rsa-sha1" | "rsa-sha1-2" | "sha1withrsaencryption" | "1.3.14.3.2.26" => Some(DigestAlg::Sha1),
+            "sha256" | "sha-256" | "sha2-256" | "rsa-sha256" | "sha256withrsaencryption" | "2.16.840.1.101.3.4.2.1" => {
+                Some(DigestAlg::Sha256)
+            }
+            "sha512" | "sha-512" | "sha2-512" | "rsa-sha512" | "sha512withrsaencryption" | "2.16.840.1.101.3.4.2.3" => {
+                Some(DigestAlg::Sha512)
+            }
             _ => None,
         }
+    }
+
+    /// Whether OpenSSL 3.0 knows `text` as a digest name (`EVP_get_digestbyname()`, case
+    /// ignored). Postfix checks `smtp_tls_fingerprint_digest` (posttls-finger: `-d`) this way
+    /// when its TLS engine starts; an unknown name (a list such as `sha1, sha256` included:
+    /// recorded from Postfix 3.7.11) logs `Digest algorithm "…" not found` and disables TLS.
+    /// Known names peername does not compute (`sha384`…) still start TLS.
+    pub fn known_to_openssl(text: &str) -> bool {
+        // Every name `EVP_get_digestbyname()` of OpenSSL 3.0.19 accepts (from `openssl list
+        // -digest-algorithms`, each checked by a call), lower case.
+        const NAMES: &[&str] = &[
+            "1.2.156.10197.1.401", "1.2.840.113549.2.5", "1.3.14.3.2.26", "1.3.36.3.2.1",
+            "1.3.6.1.4.1.1722.12.2.1.16", "1.3.6.1.4.1.1722.12.2.2.8", "2.16.840.1.101.3.4.2.1",
+            "2.16.840.1.101.3.4.2.10", "2.16.840.1.101.3.4.2.11", "2.16.840.1.101.3.4.2.12",
+            "2.16.840.1.101.3.4.2.2", "2.16.840.1.101.3.4.2.3", "2.16.840.1.101.3.4.2.4",
+            "2.16.840.1.101.3.4.2.5", "2.16.840.1.101.3.4.2.6", "2.16.840.1.101.3.4.2.7",
+            "2.16.840.1.101.3.4.2.8", "2.16.840.1.101.3.4.2.9", "blake2b-512", "blake2b512", "blake2s-256",
+            "blake2s256", "id-rsassa-pkcs1-v1_5-with-sha3-224", "id-rsassa-pkcs1-v1_5-with-sha3-256",
+            "id-rsassa-pkcs1-v1_5-with-sha3-384", "id-rsassa-pkcs1-v1_5-with-sha3-512", "md4",
+            "md4withrsaencryption", "md5", "md5-sha1", "md5withrsaencryption", "ripemd", "ripemd-160",
+            "ripemd160", "ripemd160withrsa", "rmd160", "rsa-md4", "rsa-md5", "rsa-ripemd160", "rsa-sha1",
+            "rsa-sha1-2", "rsa-sha224", "rsa-sha256", "rsa-sha3-224", "rsa-sha3-256", "rsa-sha3-384",
+            "rsa-sha3-512", "rsa-sha384", "rsa-sha512", "rsa-sha512/224", "rsa-sha512/256", "rsa-sm3",
+            "sha-1", "sha-224", "sha-256", "sha-384", "sha-512", "sha-512/224", "sha-512/256", "sha1",
+            "sha1withrsaencryption", "sha2-224", "sha2-256", "sha2-384", "sha2-512", "sha2-512/224",
+            "sha2-512/256", "sha224", "sha224withrsaencryption", "sha256", "sha256withrsaencryption",
+            "sha3-224", "sha3-256", "sha3-384", "sha3-512", "sha384", "sha384withrsaencryption", "sha512",
+            "sha512-224", "sha512-224withrsaencryption", "sha512-256", "sha512-256withrsaencryption",
+            "sha512withrsaencryption", "shake-128", "shake-256", "shake128", "shake256", "sm3",
+            "sm3withrsaencryption", "ssl3-md5", "ssl3-sha1", "whirlpool",
+        ];
+        let name = text.to_ascii_lowercase();
+        NAMES.contains(&name.as_str())
     }
 
     /// The main.cf spelling.
@@ -149,6 +187,17 @@ mod tests {
         }
         assert_eq!(DigestAlg::parse(" SHA256 "), Some(DigestAlg::Sha256));
         assert_eq!(DigestAlg::parse("sha384"), None);
+        assert_eq!(DigestAlg::parse("SHA-256"), Some(DigestAlg::Sha256));
+    }
+
+    #[test]
+    fn openssl_knows_single_digest_names_only() {
+        for known in ["sha256", "SHA256", "sha384", "md5", "SHA3-256", "sha-256", "RSA-SHA1"] {
+            assert!(DigestAlg::known_to_openssl(known), "{known}");
+        }
+        for unknown in ["sha1, sha256", "sha1,sha256", "bogus", "", "md2", "keccak-256"] {
+            assert!(!DigestAlg::known_to_openssl(unknown), "{unknown}");
+        }
     }
 
     #[test]

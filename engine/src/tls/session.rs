@@ -191,6 +191,19 @@ pub struct ConnectionRequest<'a> {
     /// The TLS log mask (`smtp_tls_loglevel`, posttls-finger's `-L`): which lines are logged
     /// and, ≤3.5, how far the name check runs.
     pub log_mask: TlsLogMask,
+    /// The client disabled its TLS support when it started (an unknown fingerprint digest,
+    /// [`tls_disabled_at_start`]): STARTTLS is never sent.
+    pub tls_disabled: bool,
+}
+
+/// The warnings a client logs when it starts and cannot use `digest` (the value of
+/// `smtp_tls_fingerprint_digest`, or posttls-finger's `-d`): OpenSSL does not know it, so
+/// Postfix disables TLS support (recorded from Postfix 3.7.11: a level that needs TLS then
+/// defers with "TLS is required, but our TLS engine is unavailable"; `may` sends in plain
+/// text). `None` when TLS starts.
+pub fn tls_disabled_at_start(digest: &str) -> Option<[String; 2]> {
+    (!DigestAlg::known_to_openssl(digest))
+        .then(|| [format!("Digest algorithm \"{}\" not found", crate::logs::printable(digest)), "disabling TLS support".to_string()])
 }
 
 /// The `NAMADDR: ` error text of a kept verification error (`tls_log_verify_error()`).
@@ -263,6 +276,13 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
         if req.level.requires_tls() {
             let host = format!("{}[{}]", req.host, req.address);
             c.outcome = ConnectionOutcome::Fail { dsn: "4.7.4".into(), reason: format!("TLS is required, but was not offered by host {host}") };
+        }
+        return c;
+    }
+    if req.tls_disabled {
+        // smtp_helo(): the server offers STARTTLS but there is no TLS engine to use it.
+        if req.level.requires_tls() {
+            c.outcome = ConnectionOutcome::Fail { dsn: "4.7.5".into(), reason: "TLS is required, but our TLS engine is unavailable".into() };
         }
         return c;
     }
