@@ -2,7 +2,7 @@
 
 use crate::args::ReplayArgs;
 use crate::inputs::read_text;
-use peername_engine::replay::{predicted, scenario_of, CaFiles, compare};
+use peername_engine::replay::{predicted_for, scenario_of, CaFiles, compare};
 use peername_i18n::tf;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -40,7 +40,7 @@ pub fn run(a: ReplayArgs) -> Result<u8, Vec<String>> {
         let inputs_only = json!({"id": id, "mode": case.get("mode"), "postfix_version": case.get("postfix_version"),
                                  "observed_at": case.get("observed_at"), "input": case.get("input")});
         let report = peername_engine::explain::explain_without_fixes(&scenario_of(&inputs_only, &cas));
-        let prediction = predicted(&report);
+        let prediction = predicted_for(&inputs_only, &report);
         if a.compare {
             let diffs = case.get("output").map(|o| compare(o, &prediction)).unwrap_or_default();
             if diffs.is_empty() {
