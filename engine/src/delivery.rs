@@ -125,9 +125,11 @@ pub struct Delivery {
     pub outcome: Outcome,
     /// Policy-table queries in the order smtp(8) logs them (`smtp -v`).
     pub lookups: Vec<LoggedLookup>,
-    /// `global TLS level` as logged (absent when smtp(8) died first).
+    /// `global TLS level` as logged: when the first policy is built, after the first host's
+    /// address lookup (absent when smtp(8) died first or no host had an address).
     pub global_level: Option<SecurityLevel>,
-    /// `effective TLS level` lines as logged (first one).
+    /// The last `effective TLS level` line logged (one per policy built that differs from the
+    /// global level).
     pub effective_level: Option<SecurityLevel>,
     /// All warnings, in order (texts after `warning: `).
     pub warnings: Vec<String>,
@@ -252,12 +254,12 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
             d.log.push(LogLine::new("smtp", LogLevel::Error, Verbosity::Always, text));
         }
     }
-    d.global_level = Some(global);
-    d.log.push(LogLine::new("smtp", LogLevel::Info, Verbosity::Verbose, format!("global TLS level: {}", global.name())));
 
     let smtputf8 = req.settings.flag("smtputf8_enable");
     let mut nexthops = split_nexthops(&req.route.nexthop);
+    let non_fallback_sites = nexthops.len();
     nexthops.extend(split_nexthops(req.settings.get("smtp_fallback_relay")));
+    let mut last_site = 0;
     let mut why: Option<(String, String)> = None;
     let mut relay: Option<String> = None;
     let mut stats: Option<String> = None;
@@ -265,7 +267,8 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
     let openssl = req.version.era() != Era::Legacy;
 
     let mut built_policies: std::collections::HashSet<(String, String, u16)> = std::collections::HashSet::new();
-    'destinations: for key in &nexthops {
+    'destinations: for (site, key) in nexthops.iter().enumerate() {
+        last_site = site;
         let dest = match parse_destination(key, smtputf8) {
             Ok(dest) => dest,
             Err(fatal) => {
@@ -274,7 +277,13 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
             }
         };
         let mut run = DestinationRun { key: key.clone(), destination: Some(dest.clone()), mx: None, hosts: Vec::new() };
-        let hosts = resolve_hosts(req.dns, &dest, &mut run, &mut why);
+        // Each next-hop's lookup failure replaces the previous one's (the fallback relay's
+        // error is the one reported, recorded from Postfix 3.7.11).
+        let mut lookup_failure = None;
+        let hosts = resolve_hosts(req.dns, &dest, &mut run, &mut lookup_failure);
+        if lookup_failure.is_some() {
+            why = lookup_failure;
+        }
         for (host, pref, address) in hosts {
             let mx = match &run.mx {
                 Some(MxAnswer::Records { .. }) => Some((dest.host.as_str(), req.dns.secure(&dest.host, "MX"))),
@@ -285,6 +294,10 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
             // smtp(8) builds a policy once per next-hop, host name and port and caches it
             // (smtp_tls_policy_cache_query): the build's log lines come once, not per address.
             let first_build = built_policies.insert((dest.key.clone(), host.to_ascii_lowercase(), dest.port_number()));
+            if d.global_level.is_none() {
+                d.global_level = Some(global);
+                d.log.push(LogLine::new("smtp", LogLevel::Info, Verbosity::Verbose, format!("global TLS level: {}", global.name())));
+            }
             if first_build {
                 log_lookups(&mut d, &policy, req.table, &dest.key);
                 for w in &policy.warnings {
@@ -319,7 +332,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
                 continue;
             }
             if first_build && policy.effective_logged {
-                d.effective_level.get_or_insert(policy.level);
+                d.effective_level = Some(policy.level);
                 d.log.push(LogLine::new("smtp", LogLevel::Info, Verbosity::Verbose, format!("effective TLS level: {}", policy.level.name())));
             }
             if req.version.has_sts_mx_pattern_enforcement()
@@ -429,7 +442,24 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
             break 'destinations;
         }
     }
-    let (dsn, reason) = why.unwrap_or_else(|| ("4.3.0".into(), "server unavailable or unable to receive mail".into()));
+    let (mut dsn, reason) = why.unwrap_or_else(|| ("4.3.0".into(), "server unavailable or unable to receive mail".into()));
+    // smtp_connect(): a hard failure of the fallback relay or of the relayhost is taken for a
+    // configuration problem and deferred (recorded from Postfix 3.7.11).
+    if dsn.starts_with('5') {
+        let problem = if last_site >= non_fallback_sites {
+            Some("smtp_fallback_relay")
+        } else if nexthops.first().is_some_and(|first| first == req.settings.get("relayhost")) {
+            Some("relayhost")
+        } else {
+            None
+        };
+        if let Some(parameter) = problem {
+            let w = format!("{parameter} configuration problem");
+            d.warnings.push(w.clone());
+            d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, w));
+            dsn = "4.3.5".into();
+        }
+    }
     let status = if dsn.starts_with('5') { Status::Bounced } else { Status::Deferred };
     d.outcome = Outcome { status, dsn: Some(dsn), reason: Some(reason), relay: Some(relay.unwrap_or_else(|| "none".into())), status_tls: stats.filter(|_| tls_field) };
     if let Some(last) = d.log.iter().rposition(|l| l.text.starts_with("QUEUEID: ")) {
@@ -499,10 +529,10 @@ fn resolve_hosts(dns: &Dns, dest: &Destination, run: &mut DestinationRun, why: &
         let answer = dns.mx_lookup(&dest.host);
         match &answer {
             MxAnswer::Records { records, .. } => names.extend(records.iter().map(|r| (r.host.clone(), Some(r.pref)))),
-            MxAnswer::NoRecords => names.push((dest.host.clone(), None)),
-            MxAnswer::NxDomain => {
-                *why = Some(("5.4.4".into(), format!("Host or domain name not found. Name service error for name={} type=MX: Host not found", dest.host)));
-            }
+            // smtp_domain_addr(): "not found" (no MX records, or no such name) falls back to
+            // the name's own address; a missing name is then reported for type=A (recorded
+            // from Postfix 3.7.11).
+            MxAnswer::NoRecords | MxAnswer::NxDomain => names.push((dest.host.clone(), None)),
         }
         run.mx = Some(answer);
     } else {
