@@ -1,7 +1,8 @@
 //! Conformance: replays every case recorded from real Postfix (3.5.27, 3.7.11, 3.11.6) from its
 //! inputs alone and compares the engine's prediction with what Postfix logged, field by field.
 //!
-//! Fixtures: `tests/fixtures/oracle/` (see its PROVENANCE.md).
+//! Fixtures: `tests/fixtures/oracle/`, `oracle-dane/` and `oracle-extra/` (767 random
+//! differential cases recorded for peername with the same harness; see each PROVENANCE.md).
 
 use peername_engine::replay::{replay, CaFiles};
 use serde_json::Value;
@@ -56,6 +57,11 @@ fn postfix_3_7_11_agrees() {
 #[test]
 fn postfix_3_11_6_agrees() {
     check("oracle", "3.11.6");
+}
+
+#[test]
+fn extra_random_cases_postfix_3_7_11_agree() {
+    check("oracle-extra", "3.7.11");
 }
 
 #[test]
