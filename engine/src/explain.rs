@@ -171,6 +171,7 @@ fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>, memo: Option<&mut
     diagnostics.extend(main_cf.diagnostics.clone());
     let overrides = BTreeMap::new();
     let settings = Settings::resolve(&main_cf, &overrides, &version);
+    diagnostics.extend(unknown_digest(&main_cf));
 
     let maps_value = settings.get("smtp_tls_policy_maps").to_string();
     let spec = if maps_value.trim().is_empty() && scenario.main_cf.trim().is_empty() && !scenario.policy_table.trim().is_empty() {
@@ -226,6 +227,28 @@ fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>, memo: Option<&mut
         anchor_files.insert(path.clone(), parsed.certificates);
     }
     Prepared { version, at, settings, table, transport, dns, chains, trust, anchor_files, diagnostics }
+}
+
+/// A main.cf `smtp_tls_fingerprint_digest` (its last setting) that OpenSSL does not know:
+/// Postfix then disables TLS when smtp(8) starts.
+fn unknown_digest(main_cf: &crate::input::maincf::MainCf) -> Option<Diagnostic> {
+    let p = main_cf
+        .params
+        .iter()
+        .filter(|p| p.origin == crate::input::maincf::ParamOrigin::MainCf && p.name == "smtp_tls_fingerprint_digest")
+        .last()?;
+    crate::tls::session::tls_disabled_at_start(&p.value)?;
+    Some(
+        Diagnostic::error(
+            "maincf.unknown-digest",
+            Source::MainCf,
+            format!("OpenSSL knows no digest \"{}\": smtp(8) logs \"Digest algorithm not found\", disables TLS, and defers every delivery that needs TLS", p.value),
+        )
+        .at(p.value_span)
+        .hint("Name one digest, e.g. smtp_tls_fingerprint_digest = sha256.")
+        .param("value", p.value.clone())
+        .param("postfix_warning", format!("Digest algorithm \"{}\" not found", p.value)),
+    )
 }
 
 /// The chain `host` (or `address`) presents.

@@ -357,6 +357,8 @@ fn connection_summary(c: &Connection) -> (Mark, String) {
     match (&c.handshake, &c.outcome) {
         (Handshake::NotOffered, ConnectionOutcome::Fail { reason, .. }) => (Mark::Fail, reason.clone()),
         (Handshake::NotOffered, _) => (Mark::Warn, "STARTTLS not offered: plaintext".into()),
+        (Handshake::NotAttempted, ConnectionOutcome::Fail { reason, .. }) => (Mark::Fail, reason.clone()),
+        (Handshake::NotAttempted, _) if c.level != SecurityLevel::None => (Mark::Warn, "TLS support is disabled: plaintext".into()),
         (Handshake::NotAttempted, _) => (Mark::Info, "TLS not used (level none)".into()),
         (Handshake::Failed { why }, _) => (Mark::Fail, format!("Handshake failed: {why}")),
         (Handshake::Established, ConnectionOutcome::Fail { reason, .. }) => {

@@ -140,3 +140,29 @@ fn report_round_trips_through_json() {
     let s: Scenario = serde_json::from_str(&serde_json::to_string(&scenario).unwrap()).unwrap();
     assert_eq!(s, scenario);
 }
+
+#[test]
+fn an_unknown_fingerprint_digest_disables_tls_and_says_so() {
+    // Recorded from Postfix 3.7.11 (tests/fixtures/oracle-extra, cases/digests.json).
+    let mut scenario = seed("3.7.11", POLICY);
+    scenario.main_cf.push_str("smtp_tls_fingerprint_digest = sha1, sha256\n");
+    let report = explain(&scenario);
+    let outcome = report.outcome.clone().unwrap();
+    assert_eq!(outcome.status, Status::Deferred);
+    assert_eq!(outcome.reason.as_deref(), Some("TLS is required, but our TLS engine is unavailable"));
+    let d = report.diagnostics.iter().find(|d| d.code == "maincf.unknown-digest").expect("a main.cf finding");
+    assert_eq!(d.position.map(|p| p.line), Some(5));
+    let delivery = report.delivery.as_ref().unwrap();
+    assert_eq!(delivery.warnings[..2], ["Digest algorithm \"sha1, sha256\" not found", "disabling TLS support"]);
+    let server = report.trace.iter().find(|s| s.title.starts_with("Server ")).expect("a server step");
+    assert_eq!(server.summary, "TLS is required, but our TLS engine is unavailable");
+
+    // At may the mail goes in plain text, and the walk says why TLS was not used.
+    let mut scenario = seed("3.7.11", "fastmail.fm may\n");
+    scenario.main_cf.push_str("smtp_tls_fingerprint_digest = bogus\n");
+    let report = explain(&scenario);
+    assert_eq!(report.outcome.clone().unwrap().status, Status::Sent);
+    let server = report.trace.iter().find(|s| s.title.starts_with("Server ")).expect("a server step");
+    assert_eq!(server.summary, "TLS support is disabled: plaintext");
+}
+
