@@ -144,12 +144,15 @@ impl TlsaRecord {
     }
 
     /// Whether OpenSSL's `SSL_dane_tlsa_add()` accepts it: known selector and matching type,
-    /// and a digest of the right length (unusable records are only found at connection time).
+    /// a digest of the right length, and for matching type 0 data that is exactly one DER
+    /// certificate (selector 0) or SubjectPublicKeyInfo (selector 1); recorded from Postfix
+    /// 3.7.11: `3 1 0` with 32 bytes of digest is an "unusable TLSA RR". (Unusable records are
+    /// only found at connection time.)
     pub fn usable_by_openssl(&self) -> bool {
         self.usage <= 3
             && self.selector <= 1
             && match self.mtype {
-                0 => !self.data.is_empty(),
+                0 => full_data_parses(self.selector, &self.data),
                 1 => self.data.len() == 32,
                 2 => self.data.len() == 64,
                 _ => false,
@@ -174,6 +177,16 @@ impl TlsaRecord {
     /// Whether the record matches `cert`.
     pub fn matches(&self, cert: &Certificate) -> bool {
         self.association_of(cert).is_some_and(|a| a == self.data)
+    }
+}
+
+/// `d2i_X509()` (selector 0) or `d2i_PUBKEY()` (selector 1) on the whole of `data`.
+fn full_data_parses(selector: u8, data: &[u8]) -> bool {
+    use x509_parser::prelude::FromDer;
+    match selector {
+        0 => matches!(x509_parser::certificate::X509Certificate::from_der(data), Ok((rest, _)) if rest.is_empty()),
+        1 => matches!(x509_parser::x509::SubjectPublicKeyInfo::from_der(data), Ok((rest, spki)) if rest.is_empty() && spki.parsed().is_ok()),
+        _ => false,
     }
 }
 
@@ -226,5 +239,19 @@ mod tests {
         assert!(ok.usable_by_openssl());
         let unknown = TlsaRecord { usage: 3, selector: 1, mtype: 3, data: vec![0; 32] };
         assert!(!unknown.usable_by_openssl());
+    }
+
+    #[test]
+    fn full_data_must_be_exactly_one_certificate_or_public_key() {
+        let pem = include_str!("../../tests/fixtures/certs/oracle_chain.pem");
+        let cert = crate::cert::pem::parse_certificates(pem.as_bytes(), crate::diag::Source::CaBundle).certificates.remove(0);
+        let full = |selector: u8, data: Vec<u8>| TlsaRecord { usage: 3, selector, mtype: 0, data }.usable_by_openssl();
+        assert!(full(0, cert.der.clone()));
+        assert!(full(1, cert.spki_der.clone()));
+        assert!(!full(1, cert.der.clone()), "a certificate is not a public key");
+        assert!(!full(1, digest(DigestAlg::Sha256, &cert.spki_der)), "a digest is not a public key");
+        let mut longer = cert.spki_der.clone();
+        longer.push(0);
+        assert!(!full(1, longer), "trailing bytes");
     }
 }

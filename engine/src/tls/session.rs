@@ -306,6 +306,7 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
     let mut level = req.level;
     let mut dane_records: Option<Vec<crate::dane::record::TlsaRecord>> = None;
     let mut forced_fail = false;
+    let mut dane_fallback = false;
     if let (Some(setup), true) = (req.dane, level.dane_based() && req.version.era() != Era::Legacy) {
         let mut usable = Vec::new();
         for r in &setup.records {
@@ -323,6 +324,7 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
                 format!("{namaddr}: all TLSA records unusable")
             } else {
                 level = SecurityLevel::Encrypt;
+                dane_fallback = true;
                 format!("{namaddr}: all TLSA records unusable, fallback to unauthenticated TLS")
             };
             c.warnings.push(w.clone());
@@ -348,6 +350,7 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
             external_failure: req.external_failure,
             dane: dane_records.as_deref(),
             legacy_dane: req.dane.and_then(|d| d.legacy.as_ref()).filter(|_| level.dane_based()),
+            dane_fallback,
         };
         let mut v = verify::verify(&vreq);
         if forced_fail {
@@ -539,8 +542,9 @@ fn apply_verification(c: &mut Connection, req: &ConnectionRequest<'_>, level: Se
         } else if era == Era::OpenSsl && level.must_match() && reported == Some(X509Error::HostnameMismatch) {
             c.flags.trusted = true;
         }
-        // tls_client_start() adds the untrusted bit at must-match levels.
-        if !c.flags.matched && (level.must_match() || req.log_mask.any(TlsLogMask::UNTRUSTED)) {
+        // tls_client_start() adds the untrusted bit at must-match levels: the level asked for,
+        // also when dane then fell back to unauthenticated TLS.
+        if !c.flags.matched && (req.level.must_match() || req.log_mask.any(TlsLogMask::UNTRUSTED)) {
             if let Some(ev) = &v.reported {
                 let line = failure_text(ev, &namaddr, v.forced.as_ref());
                 c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, line.clone()));

@@ -196,6 +196,10 @@ pub struct Request<'a> {
     pub dane: Option<&'a [crate::dane::record::TlsaRecord]>,
     /// ≤3.5: the TLSA RRset as Postfix's own DANE code keeps it.
     pub legacy_dane: Option<&'a crate::dane::legacy::LegacyDane>,
+    /// `dane` fell back to unauthenticated TLS (no usable TLSA record): `SSL_dane_enable()` has
+    /// already set the DANE host names, so OpenSSL still checks them (`refs`) with the chain
+    /// (recorded from Postfix 3.7.11: a name mismatch or an expired certificate is logged).
+    pub dane_fallback: bool,
 }
 
 /// Applies `update_error_state()` of the version to a sequence of events.
@@ -352,7 +356,7 @@ pub fn verify(req: &Request<'_>) -> Verification {
     };
     let openssl_era = req.version.era() != Era::Legacy;
     let names = CertNames::of(leaf);
-    let name_level = req.level.must_pkix();
+    let name_level = req.level.must_pkix() || (req.dane_fallback && openssl_era);
 
     // Reference identifiers that Postfix could not load, and the must_fail they cause (3.6+).
     if openssl_era && name_level {
@@ -461,13 +465,19 @@ pub fn verify(req: &Request<'_>) -> Verification {
 /// checks); otherwise the chain must reach a DANE-TA certificate (names and dates checked);
 /// with no trust anchor reached the error is "no matching DANE TLSA records".
 fn dane_verify(req: &Request<'_>, records: &[crate::dane::record::TlsaRecord], leaf: &Certificate, names: &CertNames, out: &mut Verification) {
+    // SSL_dane_tlsa_add() keeps the records sorted: usage, then selector, then matching type
+    // (SHA2-512 before SHA2-256 before full data), each descending; the first match is the one
+    // logged (recorded from Postfix 3.7.11: "3 1 2" is reported before an equally matching
+    // "3 0 2" listed first).
+    let mut records: Vec<&crate::dane::record::TlsaRecord> = records.iter().collect();
+    records.sort_by_key(|r| std::cmp::Reverse((r.usage, r.selector, r.mtype)));
     if let Some(r) = records.iter().find(|r| r.usage == 3 && r.matches(leaf)) {
         out.ee_matched = true;
         out.anchored = true;
         out.matched_dane = Some(format!("EE certificate at depth 0: {}", r.display()));
         return;
     }
-    let ta: Vec<&crate::dane::record::TlsaRecord> = records.iter().filter(|r| r.usage == 2).collect();
+    let ta: Vec<&crate::dane::record::TlsaRecord> = records.iter().copied().filter(|r| r.usage == 2).collect();
     let mk = |depth: usize, error: X509Error, phase: Phase, cert: &Certificate| Event { depth, error, phase, subject: cert.subject.clone(), issuer: cert.issuer.clone() };
     if ta.is_empty() {
         out.events.push(mk(0, X509Error::DaneNoMatch, Phase::Dane, leaf));
