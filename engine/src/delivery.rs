@@ -427,7 +427,8 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
                         return d;
                     }
                     stats = Some(match conn.handshake {
-                        Handshake::Failed { .. } => format!("{level}?"),
+                        // Recorded from Postfix 3.11.6: "secure?" also when TLS support is off.
+                        Handshake::Failed { .. } | Handshake::Disabled => format!("{level}?"),
                         _ => format!("!{level}"),
                     });
                     why = Some((dsn.clone(), reason.clone()));

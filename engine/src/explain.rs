@@ -438,6 +438,7 @@ fn failing_stage(d: &crate::delivery::Delivery) -> String {
     match &c.handshake {
         Handshake::NotOffered => return "no-starttls".into(),
         Handshake::Failed { .. } => return "handshake".into(),
+        Handshake::Disabled => return "config".into(),
         _ => {}
     }
     let reported = c.verification.as_ref().and_then(|v| v.reported.as_ref()).map(|e| e.error);

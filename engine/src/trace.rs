@@ -357,9 +357,9 @@ fn connection_summary(c: &Connection) -> (Mark, String) {
     match (&c.handshake, &c.outcome) {
         (Handshake::NotOffered, ConnectionOutcome::Fail { reason, .. }) => (Mark::Fail, reason.clone()),
         (Handshake::NotOffered, _) => (Mark::Warn, "STARTTLS not offered: plaintext".into()),
-        (Handshake::NotAttempted, ConnectionOutcome::Fail { reason, .. }) => (Mark::Fail, reason.clone()),
-        (Handshake::NotAttempted, _) if c.level != SecurityLevel::None => (Mark::Warn, "TLS support is disabled: plaintext".into()),
         (Handshake::NotAttempted, _) => (Mark::Info, "TLS not used (level none)".into()),
+        (Handshake::Disabled, ConnectionOutcome::Fail { reason, .. }) => (Mark::Fail, reason.clone()),
+        (Handshake::Disabled, _) => (Mark::Warn, "TLS support is disabled: plaintext".into()),
         (Handshake::Failed { why }, _) => (Mark::Fail, format!("Handshake failed: {why}")),
         (Handshake::Established, ConnectionOutcome::Fail { reason, .. }) => {
             let detail = c.failure_line.clone().map(|l| format!(" — {l}")).unwrap_or_default();

@@ -198,6 +198,8 @@ pub enum HandshakeView {
     NotAttempted,
     /// STARTTLS not offered.
     NotOffered,
+    /// The client's TLS support is off (STARTTLS never sent).
+    Disabled,
     /// Failed, why.
     Failed(String),
     /// Established.
@@ -399,6 +401,7 @@ fn connection(c: &Connection) -> ConnectionView {
         handshake: match &c.handshake {
             Handshake::NotAttempted => HandshakeView::NotAttempted,
             Handshake::NotOffered => HandshakeView::NotOffered,
+            Handshake::Disabled => HandshakeView::Disabled,
             Handshake::Failed { why } => HandshakeView::Failed(why.clone()),
             Handshake::Established => HandshakeView::Established,
         },

@@ -548,6 +548,7 @@ impl Wire for HandshakeView {
                 why.put(w);
             }
             HandshakeView::Established => w.push(3),
+            HandshakeView::Disabled => w.push(4),
         }
     }
     fn get(r: &mut Reader<'_>) -> Option<Self> {
@@ -556,6 +557,7 @@ impl Wire for HandshakeView {
             1 => HandshakeView::NotOffered,
             2 => HandshakeView::Failed(Wire::get(r)?),
             3 => HandshakeView::Established,
+            4 => HandshakeView::Disabled,
             _ => return None,
         })
     }

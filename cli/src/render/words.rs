@@ -258,6 +258,8 @@ fn connection_summary(lang: Lang, c: &Connection) -> Option<String> {
         (Handshake::NotOffered, ConnectionOutcome::Fail { reason, .. }) => Some(reason.clone()),
         (Handshake::NotOffered, _) => translated(lang, "summary.server.plaintext", &[]),
         (Handshake::NotAttempted, _) => translated(lang, "summary.server.no-tls", &[]),
+        (Handshake::Disabled, ConnectionOutcome::Fail { reason, .. }) => Some(reason.clone()),
+        (Handshake::Disabled, _) => translated(lang, "summary.server.tls-disabled", &[]),
         (Handshake::Failed { why }, _) => translated(lang, "summary.server.handshake-failed", &[("why", why)]),
         (Handshake::Established, ConnectionOutcome::Fail { reason, .. }) => translated(lang, "summary.server.failed", &[("word", word), ("reason", reason)]),
         (Handshake::Established, ConnectionOutcome::Deliver { .. }) => translated(lang, "summary.server.delivered", &[("word", word)]),

@@ -96,7 +96,12 @@ pub fn infer(entries: &[LogEntry], connections: &[PeerConnection], deliveries: &
     if reason.contains("TLS is required, but was not offered") || reason.contains("refused to start TLS") {
         return stage("no-starttls", format!("the server did not start TLS: {reason}"), vec![d.line]);
     }
-    if reason.contains("Cannot start TLS") || reason.contains("TLS engine is unavailable") {
+    if reason.contains("TLS engine is unavailable") {
+        // The client disabled its TLS support at start-up (e.g. an unknown
+        // smtp_tls_fingerprint_digest): its warnings say why.
+        return stage("config", format!("Postfix's TLS support is off: {reason}"), vec![d.line]);
+    }
+    if reason.contains("Cannot start TLS") {
         let lines = conns.iter().filter_map(|c| c.handshake_error.as_ref().map(|h| h.line)).collect();
         return stage("handshake", format!("the TLS handshake failed: {reason}"), with(lines));
     }

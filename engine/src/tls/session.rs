@@ -73,6 +73,9 @@ pub enum Handshake {
     NotAttempted,
     /// The server did not offer STARTTLS.
     NotOffered,
+    /// The client disabled its TLS support when it started (an unknown fingerprint digest):
+    /// STARTTLS is never sent.
+    Disabled,
     /// The handshake or its set-up failed.
     Failed {
         /// Why, in words.
@@ -281,6 +284,7 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
     }
     if req.tls_disabled {
         // smtp_helo(): the server offers STARTTLS but there is no TLS engine to use it.
+        c.handshake = Handshake::Disabled;
         if req.level.requires_tls() {
             c.outcome = ConnectionOutcome::Fail { dsn: "4.7.5".into(), reason: "TLS is required, but our TLS engine is unavailable".into() };
         }

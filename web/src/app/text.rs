@@ -10,7 +10,6 @@
 use super::i18n::{t, tf, tf_opt, Lang};
 use crate::view::{ConnectionView, DetailView, HandshakeView, LevelSourceView, MatchSourceView, MxView, NextView, RefKindView, ReportView, RouteSourceView, ServerView, SkipView, StepView};
 use peername_engine::policy::lookup::WalkShape;
-use peername_engine::policy::level::SecurityLevel;
 
 pub use peername_i18n::words::{
     diagnostic_hint, diagnostic_message, era_label, finger_equivalent, fix_cost, fix_title, handshake_failure, mark_class, mark_icon, mark_word, match_rule, match_rule_code,
@@ -138,10 +137,6 @@ fn server_summary(lang: Lang, server: &ServerView) -> Option<String> {
         (Some(SkipView::InvalidPolicy), _) => Some(t(lang, "summary.server.invalid-policy").into()),
         (Some(SkipView::StsPattern), _) => Some(t(lang, "summary.server.sts-pattern").into()),
         (Some(SkipView::NoAddress), _) => Some(t(lang, "summary.server.no-address").into()),
-        // Postfix disabled its TLS support at start-up: a level that allows plaintext sends so.
-        (None, Some(c)) if c.handshake == HandshakeView::NotAttempted && server.level != SecurityLevel::None && matches!(c.next, NextView::Deliver(_)) => {
-            Some(t(lang, "summary.server.tls-disabled").into())
-        }
         (None, Some(c)) => Some(connection_summary(lang, c)),
         (None, None) => Some(t(lang, "summary.server.not-tried").into()),
     }
@@ -153,8 +148,9 @@ pub fn connection_summary(lang: Lang, c: &ConnectionView) -> String {
     match (&c.handshake, &c.next) {
         (HandshakeView::NotOffered, NextView::Fail(_, reason)) => reason.clone(),
         (HandshakeView::NotOffered, _) => t(lang, "summary.server.plaintext").into(),
-        (HandshakeView::NotAttempted, NextView::Fail(_, reason)) => reason.clone(),
         (HandshakeView::NotAttempted, _) => t(lang, "summary.server.no-tls").into(),
+        (HandshakeView::Disabled, NextView::Fail(_, reason)) => reason.clone(),
+        (HandshakeView::Disabled, _) => t(lang, "summary.server.tls-disabled").into(),
         (HandshakeView::Failed(why), _) => tf(lang, "summary.server.handshake-failed", &[("why", &handshake_failure(lang, why))]),
         (HandshakeView::Established, NextView::Fail(_, reason)) => tf(lang, "summary.server.failed", &[("word", word), ("reason", reason)]),
         (HandshakeView::Established, NextView::Deliver(_)) => tf(lang, "summary.server.delivered", &[("word", word)]),
