@@ -326,6 +326,9 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
                 d.warnings.push(w.clone());
                 d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, w));
                 why = Some(policy.why.clone());
+                // No session: the status line names no relay, even after an earlier host's
+                // connection (recorded from Postfix 3.7.11, DANE "TLSA records unusable").
+                relay = None;
                 stats = Some("unknown?".into());
                 attempt.skipped = Some(Skip::InvalidPolicy);
                 run.hosts.push(attempt);

@@ -489,7 +489,19 @@ fn dane_verify(req: &Request<'_>, records: &[crate::dane::record::TlsaRecord], l
     let opts = VerifyOptions { at: req.at.unwrap_or(0), max_depth: req.max_depth };
     let chain = build_chain(req.served, &TrustStore { anchors }, &opts);
     out.chain = chain_steps(&chain, true);
-    let top = chain.links.iter().enumerate().skip(1).find(|(_, l)| ta.iter().any(|r| r.matches(&l.cert))).map(|(i, _)| i);
+    let mut top = chain.links.iter().enumerate().skip(1).find(|(_, l)| ta.iter().any(|r| r.matches(&l.cert))).map(|(i, _)| i);
+    let mut matched = top.and_then(|t| ta.iter().find(|r| r.matches(&chain.links[t].cert)).map(|r| format!("TA certificate at depth {t}: {}", r.display())));
+    // check_dane_pkeys(): a chain of served certificates only, whose top certificate a
+    // "2 1 0" record's public key signed, is anchored by that key (recorded from Postfix
+    // 3.7.11: an expired leaf signed by it then fails its date check, not DANE matching).
+    if top.is_none() && chain.links.iter().all(|l| matches!(l.origin, LinkOrigin::Served(_))) {
+        if let Some(last) = chain.links.len().checked_sub(1) {
+            if let Some(r) = ta.iter().find(|r| r.selector == 1 && r.mtype == 0 && signed_by_key(&chain.links[last].cert, &r.data)) {
+                top = Some(last);
+                matched = Some(format!("TA public key verified certificate at depth {last}: {}", r.display()));
+            }
+        }
+    }
     let Some(top) = top else {
         let depth = chain.links.len().saturating_sub(1);
         let cert = chain.links.last().map(|l| &l.cert).unwrap_or(leaf);
@@ -504,9 +516,7 @@ fn dane_verify(req: &Request<'_>, records: &[crate::dane::record::TlsaRecord], l
     if let Some(step) = out.chain.last_mut() {
         step.origin = Origin::TrustAnchor;
     }
-    if let Some(r) = ta.iter().find(|r| r.matches(&chain.links[top].cert)) {
-        out.matched_dane = Some(format!("TA certificate at depth {top}: {}", r.display()));
-    }
+    out.matched_dane = matched;
     out.events.extend(chain.extension_events.iter().filter(|e| e.depth <= top).map(|e| event_for(&chain, e, Phase::Extensions)));
     let check = openssl::check(req.refs, names);
     out.events.extend(name_events(&check, leaf));
@@ -516,6 +526,20 @@ fn dane_verify(req: &Request<'_>, records: &[crate::dane::record::TlsaRecord], l
             chain.time_events.iter().filter(|e| e.depth <= top && e.error != X509Error::UnableToVerifyLeafSignature).map(|e| event_for(&chain, e, Phase::Dates)),
         );
     }
+}
+
+/// Whether `cert` was signed by the public key `spki` (DER SubjectPublicKeyInfo). Signatures
+/// are not verified (see `cert::chain`): a certificate counts as signed by the key when its
+/// authority key identifier is the key's SHA-1 identifier (RFC 5280 method 1, what CAs and
+/// OpenSSL write), or when it is self-issued and carries that very key.
+fn signed_by_key(cert: &Certificate, spki: &[u8]) -> bool {
+    use x509_parser::prelude::FromDer;
+    if cert.subject_canon == cert.issuer_canon && cert.spki_der == spki {
+        return true;
+    }
+    let Ok((_, key)) = x509_parser::x509::SubjectPublicKeyInfo::from_der(spki) else { return false };
+    let key_id = crate::cert::fingerprint::digest(DigestAlg::Sha1, &key.subject_public_key.data);
+    cert.authority_key_id.as_deref() == Some(key_id.as_slice())
 }
 
 /// ≤3.5 DANE (`dane_cb()`, `set_trust()`, `verify_extract_print()`): with trust-anchor records
