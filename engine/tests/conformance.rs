@@ -1,8 +1,9 @@
 //! Conformance: replays every case recorded from real Postfix (3.5.27, 3.7.11, 3.11.6) from its
 //! inputs alone and compares the engine's prediction with what Postfix logged, field by field.
 //!
-//! Fixtures: `tests/fixtures/oracle/`, `oracle-dane/` and `oracle-extra/` (767 random
-//! differential cases recorded for peername with the same harness; see each PROVENANCE.md).
+//! Fixtures: `tests/fixtures/oracle/`, `oracle-dane/`, and `oracle-extra/` and
+//! `oracle-dane-extra/` (random differential cases recorded for peername with the same
+//! harnesses; see each PROVENANCE.md).
 
 use peername_engine::replay::{replay, CaFiles};
 use serde_json::Value;
@@ -62,6 +63,11 @@ fn postfix_3_11_6_agrees() {
 #[test]
 fn extra_random_cases_postfix_3_7_11_agree() {
     check("oracle-extra", "3.7.11");
+}
+
+#[test]
+fn extra_random_dane_cases_postfix_3_7_11_agree() {
+    check("oracle-dane-extra", "3.7.11");
 }
 
 #[test]
