@@ -906,6 +906,9 @@ mod tests {
         for m in [Mark::Pass, Mark::Fail, Mark::Info, Mark::Warn, Mark::Skip] {
             round_trip(&m);
         }
+        for h in [HandshakeView::NotAttempted, HandshakeView::NotOffered, HandshakeView::Disabled, HandshakeView::Failed("why".into()), HandshakeView::Established] {
+            round_trip(&h);
+        }
         assert_eq!(decode::<Mark>(&[9]), None, "unknown variants are refused");
         assert_eq!(decode::<bool>(&[2]), None);
         assert_eq!(decode::<String>(&[5, b'a']), None, "a length past the end is refused");
