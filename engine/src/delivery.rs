@@ -45,7 +45,8 @@ pub struct HostAttempt {
     pub skipped: Option<Skip>,
     /// The connection, if one was made.
     pub connection: Option<Connection>,
-    /// A plaintext retry after a failed opportunistic handshake.
+    /// The handshake failed at `may`: this first attempt defers, and a later one, once the
+    /// message has waited `minimal_backoff_time` in the queue, retries in plaintext.
     pub plaintext_retry: bool,
 }
 
@@ -411,24 +412,11 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
                     return d;
                 }
                 ConnectionOutcome::Fail { dsn, reason } => {
-                    let retry_plain = policy.level == SecurityLevel::May && matches!(conn.handshake, Handshake::Failed { .. });
-                    if retry_plain {
-                        stats = Some(format!("{level}:none"));
-                        let reply = req.servers.accept_reply.to_string();
-                        d.outcome = Outcome {
-                            status: Status::Sent,
-                            dsn: Some(dsn_of(&reply).unwrap_or_else(|| "2.0.0".into())),
-                            reason: Some(reply),
-                            relay: relay.clone(),
-                            status_tls: stats.clone().filter(|_| tls_field),
-                        };
-                        attempt.connection = Some(conn);
-                        attempt.plaintext_retry = true;
-                        run.hosts.push(attempt);
-                        d.destinations.push(run);
-                        finish_log(&mut d, &req.route);
-                        return d;
-                    }
+                    // PLAINTEXT_FALLBACK_OK_AFTER_STARTTLS_FAILURE: at may, a failed handshake
+                    // is retried in plaintext only once the message has waited
+                    // minimal_backoff_time in the queue. This is its first attempt: it defers
+                    // (recorded from Postfix 3.7.11), and a later attempt sends in plaintext.
+                    attempt.plaintext_retry = policy.level == SecurityLevel::May && matches!(conn.handshake, Handshake::Failed { .. });
                     stats = Some(match conn.handshake {
                         // Recorded from Postfix 3.11.6: "secure?" also when TLS support is off.
                         Handshake::Failed { .. } | Handshake::Disabled => format!("{level}?"),
