@@ -279,11 +279,13 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
         };
         let mut run = DestinationRun { key: key.clone(), destination: Some(dest.clone()), mx: None, hosts: Vec::new() };
         // Each next-hop's lookup failure replaces the previous one's (the fallback relay's
-        // error is the one reported, recorded from Postfix 3.7.11).
+        // error is the one reported, recorded from Postfix 3.7.11), and without a session the
+        // status line names no relay (recorded from 3.5.27, after earlier hosts' connections).
         let mut lookup_failure = None;
         let hosts = resolve_hosts(req.dns, &dest, &mut run, &mut lookup_failure);
         if lookup_failure.is_some() {
             why = lookup_failure;
+            relay = None;
         }
         for (host, pref, address) in hosts {
             let mx = match &run.mx {
@@ -379,6 +381,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
                 log_digest: policy.digest,
                 trust_anchors: policy.trust_anchors.as_deref(),
                 cipher_grade: &policy.cipher_grade,
+                protocols: &policy.protocols,
                 external_failure: policy.sts.policy_failure.as_deref(),
                 dane: policy.dane.as_ref(),
                 log_mask,

@@ -365,6 +365,7 @@ pub fn run(
         log_digest: digest,
         trust_anchors: None,
         cipher_grade: "medium",
+        protocols: finger_protocols(version, args),
         external_failure: None,
         dane: dane.as_ref(),
         log_mask,
@@ -380,6 +381,15 @@ pub fn run(
     conclude(&mut out, level_arg, match_args, conn.trust);
     out.connection = Some(conn);
     out
+}
+
+/// posttls-finger's `-p` protocol list (default `>=TLSv1`, ≤3.5 `!SSLv2`).
+fn finger_protocols<'a>(version: &PostfixVersion, args: &'a [String]) -> &'a str {
+    match args.windows(2).find(|w| w[0] == "-p") {
+        Some(w) => w[1].as_str(),
+        None if version.knows_protocol_bounds() => ">=TLSv1",
+        None => "!SSLv2",
+    }
 }
 
 /// Fills both mappings from the run's errors and trust word.

@@ -177,6 +177,12 @@ impl PostfixVersion {
         self.at_least(3, 6, 0)
     }
 
+    /// TLS protocol lists take `>=VERSION` and `<=VERSION` bounds (3.6); before that only
+    /// names, each optionally excluded with `!`.
+    pub fn knows_protocol_bounds(&self) -> bool {
+        self.at_least(3, 6, 0)
+    }
+
     /// `compatibility_level` takes dotted values like 3.6 (3.6); before that only integers.
     pub fn has_dotted_compatibility_levels(&self) -> bool {
         self.at_least(3, 6, 0)

@@ -187,6 +187,8 @@ pub struct ConnectionRequest<'a> {
     pub trust_anchors: Option<&'a [Certificate]>,
     /// Cipher grade in force (validated at connection time).
     pub cipher_grade: &'a str,
+    /// TLS protocol list in force (validated at connection time, before the cipher grade).
+    pub protocols: &'a str,
     /// `policy_failure` from MTA-STS.
     pub external_failure: Option<&'a str>,
     /// DANE set-up (dane, dane-only, halfdane).
@@ -236,6 +238,28 @@ pub fn failure_text(event: &Event, namaddr: &str, forced: Option<&ForcedFailure>
         ),
         other => format!("{purpose} certificate verification failed for {namaddr}: num={}:{}", other.code(), other.openssl_text()),
     }
+}
+
+/// `tls_proto_mask_lims()` (3.6+) or `tls_protocol_mask()` (≤3.5): every token of the list
+/// (separated by commas, white space or colons) is a protocol name, optionally after `!`, and
+/// from 3.6 also `>=VERSION` or `<=VERSION` (a version name or a hexadecimal number); names
+/// are matched ignoring case. Recorded from Postfix 3.5.27: `>=TLSv1.3` is an invalid list.
+pub fn valid_protocol_list(version: &PostfixVersion, list: &str) -> bool {
+    const PROTOCOLS: [&str; 6] = ["SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
+    const VERSIONS: [&str; 6] = ["None", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
+    let named = |names: &[&str], tok: &str| names.iter().any(|n| n.eq_ignore_ascii_case(tok));
+    let hex = |tok: &str| {
+        let digits = tok.strip_prefix("0x").or_else(|| tok.strip_prefix("0X")).unwrap_or(tok);
+        digits.chars().all(|c| c.is_ascii_hexdigit()) && u32::from_str_radix(if digits.is_empty() { "0" } else { digits }, 16).is_ok_and(|v| v <= i32::MAX as u32)
+    };
+    list.split(|c: char| c == ',' || c == ':' || c.is_ascii_whitespace()).filter(|t| !t.is_empty()).all(|tok| {
+        if version.knows_protocol_bounds() {
+            if let Some(bound) = tok.strip_prefix(">=").or_else(|| tok.strip_prefix("<=")) {
+                return named(&VERSIONS, bound) || hex(bound);
+            }
+        }
+        named(&PROTOCOLS, tok.strip_prefix('!').unwrap_or(tok))
+    })
 }
 
 /// Valid cipher grade names (`tls_cipher_grade_table`).
@@ -289,6 +313,12 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
             c.outcome = ConnectionOutcome::Fail { dsn: "4.7.5".into(), reason: "TLS is required, but our TLS engine is unavailable".into() };
         }
         return c;
+    }
+    if !valid_protocol_list(req.version, req.protocols) {
+        let w = format!("{namaddr}: Invalid TLS protocol list \"{}\": aborting TLS session", req.protocols);
+        c.warnings.push(w.clone());
+        c.log.push(LogLine::new(p, LogLevel::Warning, Verbosity::Always, w));
+        return handshake_failed(c, INVALID_PROTOCOLS);
     }
     if !valid_grade(req.cipher_grade) {
         let w = format!("{namaddr}: invalid cipher grade: \"{}\"", req.cipher_grade);
@@ -397,6 +427,8 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
 
 /// The `why` of a handshake that fails for an invalid cipher grade.
 const INVALID_CIPHER_GRADE: &str = "invalid cipher grade";
+/// The `why` of a handshake that fails for an invalid protocol list.
+const INVALID_PROTOCOLS: &str = "invalid protocol list";
 /// The `why` of a handshake with an anonymous-only server at a level that needs a certificate.
 const ANONYMOUS_ONLY: &str = "anonymous-only server at a level that needs a certificate";
 
@@ -405,6 +437,7 @@ const ANONYMOUS_ONLY: &str = "anonymous-only server at a level that needs a cert
 pub fn handshake_failure_code(why: &str) -> Option<&'static str> {
     match why {
         INVALID_CIPHER_GRADE => Some("invalid-cipher-grade"),
+        INVALID_PROTOCOLS => Some("invalid-protocols"),
         ANONYMOUS_ONLY => Some("anonymous-only"),
         _ => None,
     }
@@ -593,5 +626,24 @@ pub fn trust_word(flags: &PeerFlags, version: &PostfixVersion) -> TrustWord {
         TrustWord::Trusted
     } else {
         TrustWord::Untrusted
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn protocol_lists_follow_the_version_s_grammar() {
+        let v37 = PostfixVersion::parse("3.7.11").unwrap();
+        let v35 = PostfixVersion::parse("3.5.27").unwrap();
+        for ok in ["", "!SSLv2, !SSLv3", "!sslv2:!SSLV3", "TLSv1.2 TLSv1.3", ">=TLSv1.2", "<=TLSv1.3,>=tlsv1", ">=0x0303", ">="] {
+            assert!(valid_protocol_list(&v37, ok), "3.7: {ok}");
+        }
+        for bad in ["bogus", "!TLSv1.4", ">=TLSv1.4", ">=0xfffffffff", "TLSv1.2;"] {
+            assert!(!valid_protocol_list(&v37, bad), "3.7: {bad}");
+        }
+        assert!(valid_protocol_list(&v35, "!SSLv2, !SSLv3"));
+        assert!(!valid_protocol_list(&v35, ">=TLSv1.3"), "bounds came with 3.6");
     }
 }
