@@ -71,6 +71,16 @@ fn extra_random_cases_postfix_3_11_6_agree() {
 }
 
 #[test]
+fn extra_random_cases_postfix_3_5_27_agree() {
+    check("oracle-extra", "3.5.27");
+}
+
+#[test]
+fn extra_random_dane_cases_postfix_3_11_6_agree() {
+    check("oracle-dane-extra", "3.11.6");
+}
+
+#[test]
 fn extra_random_dane_cases_postfix_3_7_11_agree() {
     check("oracle-dane-extra", "3.7.11");
 }
