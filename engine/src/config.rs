@@ -68,6 +68,7 @@ pub const TLS_PARAMETERS: &[&str] = &[
     "relayhost",
     "transport_maps",
     "smtp_fallback_relay",
+    "smtp_mx_address_limit",
     "smtp_tls_wrappermode",
     "daemon_directory",
     "myhostname",
@@ -165,6 +166,7 @@ impl Settings {
             "tls_wildcard_matches_multiple_labels" => (v("yes"), v("built-in default (used by ≤3.5 only)")),
             "smtp_tls_loglevel" => (v("0"), v("built-in default")),
             "smtp_tls_scert_verifydepth" => (v("9"), v("built-in default")),
+            "smtp_mx_address_limit" => (v("5"), v("built-in default")),
             "smtp_tls_mandatory_ciphers" | "smtp_tls_ciphers" => (v("medium"), v("built-in default")),
             "smtp_dns_support_level" => (v(""), v("built-in default")),
             "smtp_tls_dane_insecure_mx_policy" => {

@@ -61,6 +61,9 @@ pub struct DestinationRun {
     pub mx: Option<MxAnswer>,
     /// Hosts considered, in order.
     pub hosts: Vec<HostAttempt>,
+    /// Addresses found but never tried: past `smtp_mx_address_limit`.
+    #[serde(default)]
+    pub untried: usize,
 }
 
 /// Delivery status.
@@ -277,7 +280,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
                 return d;
             }
         };
-        let mut run = DestinationRun { key: key.clone(), destination: Some(dest.clone()), mx: None, hosts: Vec::new() };
+        let mut run = DestinationRun { key: key.clone(), destination: Some(dest.clone()), mx: None, hosts: Vec::new(), untried: 0 };
         // Each next-hop's lookup failure replaces the previous one's (the fallback relay's
         // error is the one reported, recorded from Postfix 3.7.11), and without a session the
         // status line names no relay (recorded from 3.5.27, after earlier hosts' connections).
@@ -287,7 +290,13 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
             why = lookup_failure;
             relay = None;
         }
-        for (host, pref, address) in hosts {
+        // smtp_connect_inet(): at most smtp_mx_address_limit addresses per next-hop (0: no
+        // limit), skipped ones included (recorded from Postfix 3.7.11: a sixth MX host is never
+        // tried).
+        let limit: usize = req.settings.get("smtp_mx_address_limit").trim().parse().unwrap_or(5);
+        let tried = if limit == 0 { hosts.len() } else { hosts.len().min(limit) };
+        run.untried = hosts.len() - tried;
+        for (host, pref, address) in hosts.into_iter().take(tried) {
             let mx = match &run.mx {
                 Some(MxAnswer::Records { .. }) => Some((dest.host.as_str(), req.dns.secure(&dest.host, "MX"))),
                 _ => None,

@@ -347,7 +347,12 @@ fn dns_step(b: &mut Builder, run: &crate::delivery::DestinationRun) {
         mark,
         "Mail servers",
         summary,
-        rule("dns.mx", "The `hostname` strategy uses the MX name as published (not CNAME-expanded); MX lookups are not authenticated.", "all", None),
+        rule(
+            "dns.mx",
+            "The `hostname` strategy uses the MX name as published (not CNAME-expanded); MX lookups are not authenticated. At most smtp_mx_address_limit (5) addresses are tried per next-hop.",
+            "all",
+            Some("smtp_mx_address_limit"),
+        ),
         StepDetail::Dns { destination: run.key.clone(), mx: run.mx.clone(), hosts },
     );
 }
