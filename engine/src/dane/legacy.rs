@@ -119,7 +119,9 @@ pub fn parse_rrset(owner: &str, rrset: &[String]) -> LegacyDane {
             }
         };
         let value = if m == 0 {
-            let valid = if s == 0 { Certificate::from_der(&r.data).is_ok() } else { !r.data.is_empty() };
+            // d2i_X509() / d2i_PUBKEY() on the whole value (recorded from Postfix 3.5.27: a
+            // digest published as "3 1 0" is a "malformed public key").
+            let valid = if s == 0 { Certificate::from_der(&r.data).is_ok() } else { crate::dane::record::full_data_parses(1, &r.data) };
             if !valid {
                 let what = if s == 0 { "certificate" } else { "public key" };
                 warn(&mut out, format!("malformed {what} in RR: {owner} IN TLSA {u} {s} {m} ..."));
@@ -158,7 +160,9 @@ pub enum LegacyMatch {
     PublicKey,
 }
 
-/// `tls_dane_match()`: public-key digests first, then certificate digests, per algorithm.
+/// `tls_dane_match()`: public-key digests first, then certificate digests, per algorithm, the
+/// algorithms in name order (`dane_locate()` keeps them sorted: recorded from Postfix 3.5.27,
+/// a "3 0 1" match is logged before an equally matching "3 0 0" digested with SHA-512).
 /// Returns how it matched and the detail line Postfix logs (without `NAMADDR: `).
 pub fn match_cert(dane: &LegacyDane, usage: u8, cert: &Certificate, depth: usize) -> Option<(LegacyMatch, String, String)> {
     let role = if usage == 3 { "end entity" } else { "trust anchor" };
@@ -168,6 +172,7 @@ pub fn match_cert(dane: &LegacyDane, usage: u8, cert: &Certificate, depth: usize
             algs.push(d.alg);
         }
     }
+    algs.sort_by_key(|a| a.name());
     for alg in algs {
         let of = |selector: u8| dane.digests.iter().filter(move |d| d.usage == usage && d.alg == alg && d.selector == selector);
         let pkey = colon_hex(&digest(alg, &cert.spki_der));

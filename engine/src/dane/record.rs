@@ -181,7 +181,7 @@ impl TlsaRecord {
 }
 
 /// `d2i_X509()` (selector 0) or `d2i_PUBKEY()` (selector 1) on the whole of `data`.
-fn full_data_parses(selector: u8, data: &[u8]) -> bool {
+pub(crate) fn full_data_parses(selector: u8, data: &[u8]) -> bool {
     use x509_parser::prelude::FromDer;
     match selector {
         0 => matches!(x509_parser::certificate::X509Certificate::from_der(data), Ok((rest, _)) if rest.is_empty()),
