@@ -76,6 +76,11 @@ fn extra_random_cases_postfix_3_5_27_agree() {
 }
 
 #[test]
+fn extra_random_dane_cases_postfix_3_5_27_agree() {
+    check("oracle-dane-extra", "3.5.27");
+}
+
+#[test]
 fn extra_random_dane_cases_postfix_3_11_6_agree() {
     check("oracle-dane-extra", "3.11.6");
 }
