@@ -314,17 +314,14 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
         }
         return c;
     }
+    // tls_client_start(): the protocol list, then the cipher grade; either aborts the session.
     if !valid_protocol_list(req.version, req.protocols) {
         let w = format!("{namaddr}: Invalid TLS protocol list \"{}\": aborting TLS session", req.protocols);
-        c.warnings.push(w.clone());
-        c.log.push(LogLine::new(p, LogLevel::Warning, Verbosity::Always, w));
-        return handshake_failed(c, INVALID_PROTOCOLS);
+        return aborted(c, p, w, INVALID_PROTOCOLS);
     }
     if !valid_grade(req.cipher_grade) {
         let w = format!("{namaddr}: invalid cipher grade: \"{}\"", req.cipher_grade);
-        c.warnings.push(w.clone());
-        c.log.push(LogLine::new(p, LogLevel::Warning, Verbosity::Always, w));
-        return handshake_failed(c, INVALID_CIPHER_GRADE);
+        return aborted(c, p, w, INVALID_CIPHER_GRADE);
     }
     if !req.server.certificate && req.level.must_match() {
         // Must-match levels exclude anonymous ciphers: no common cipher, the server hangs up.
@@ -441,6 +438,13 @@ pub fn handshake_failure_code(why: &str) -> Option<&'static str> {
         ANONYMOUS_ONLY => Some("anonymous-only"),
         _ => None,
     }
+}
+
+/// `tls_client_start()` gave up before the handshake: its warning, then a failed handshake.
+fn aborted(mut c: Connection, program: &str, warning: String, why: &str) -> Connection {
+    c.warnings.push(warning.clone());
+    c.log.push(LogLine::new(program, LogLevel::Warning, Verbosity::Always, warning));
+    handshake_failed(c, why)
 }
 
 fn handshake_failed(mut c: Connection, why: &str) -> Connection {
