@@ -312,8 +312,10 @@ fn chain_events(req: &Request<'_>, out: &mut Verification) -> (Vec<Event>, Vec<E
             continue;
         }
         let mut ev = event_for(&chain, e, Phase::Chain);
-        if anchors_are_ta && is_missing_issuer(e.error) {
+        if anchors_are_ta && is_missing_issuer(e.error) && req.version.era() != Era::Legacy {
             // No trust anchor reached under DANE-style trust: "no matching DANE TLSA records".
+            // (≤3.5 verifies against its own trust-anchor list instead of OpenSSL's DANE: the
+            // issuer is just missing, "untrusted issuer", recorded from Postfix 3.5.27.)
             ev.error = X509Error::DaneNoMatch;
             ev.phase = Phase::Dane;
         }
@@ -331,6 +333,12 @@ fn chain_events(req: &Request<'_>, out: &mut Verification) -> (Vec<Event>, Vec<E
             }
             late.push(event_for(&chain, e, Phase::Dates));
         }
+    }
+    if req.version.era() == Era::Legacy {
+        // ≤3.5's verify callback fails every depth past smtp_tls_scert_verifydepth, the trusted
+        // root included (recorded from Postfix 3.5.27: verifydepth 1 with leaf, intermediate and
+        // root is "Untrusted"; 3.6+ leaves the depth to OpenSSL and the same chain is trusted).
+        late.extend(chain.depth_events.iter().map(|e| event_for(&chain, e, Phase::Chain)));
     }
     (early, late)
 }
