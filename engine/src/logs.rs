@@ -156,6 +156,11 @@ impl TlsLogMask {
         TlsLogMask(mask)
     }
 
+    /// Whether `word` is a keyword (or level number) of the mask.
+    pub fn knows(word: &str, dane_keyword: bool) -> bool {
+        TlsLogMask::parse(word, dane_keyword) != TlsLogMask(0) || matches!(word.to_ascii_lowercase().as_str(), "0" | "none")
+    }
+
     /// posttls-finger's default `-L routine,certmatch`.
     pub fn finger_default() -> TlsLogMask {
         TlsLogMask(Self::SUMMARY | Self::CERTMATCH)

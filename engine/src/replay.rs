@@ -184,16 +184,37 @@ pub fn scenario_of(case: &Value, cas: &CaFiles) -> Scenario {
 pub fn predicted(report: &Report) -> Value {
     let mut out = Map::new();
     if let Some(run) = &report.finger {
+        // The harness reads what posttls-finger printed: without `summary` in -L there is no
+        // "TLS connection established" line (so, for it, no TLS session), without `certmatch`
+        // no match lines.
+        let summary = run.log_mask.shows(crate::logs::Verbosity::Summary);
+        // ≤3.5 prints its match lines with certmatch or verbose only, not with peercert alone.
+        let legacy = report.era == crate::version::Era::Legacy;
+        let matches = if legacy {
+            run.log_mask.any(crate::logs::TlsLogMask::CERTMATCH | crate::logs::TlsLogMask::VERBOSE)
+        } else {
+            run.log_mask.shows(crate::logs::Verbosity::Certmatch)
+        };
         let conn = run.connection.as_ref();
-        let tls: Vec<Value> = conn.and_then(|c| c.trust.map(|t| json!({"trust": t.as_str(), "peer": c.namaddr}))).into_iter().collect();
+        let tls: Vec<Value> = conn.filter(|_| summary).and_then(|c| c.trust.map(|t| json!({"trust": t.as_str(), "peer": c.namaddr}))).into_iter().collect();
         out.insert("tls".into(), Value::Array(tls));
-        out.insert("matched_peername".into(), json!(conn.and_then(|c| c.matched_peername.clone()).into_iter().collect::<Vec<_>>()));
-        out.insert("matched_fingerprint".into(), json!(conn.and_then(|c| c.matched_fingerprint.clone()).into_iter().collect::<Vec<_>>()));
+        let shown = conn.filter(|_| matches);
+        out.insert("matched_peername".into(), json!(shown.and_then(|c| c.matched_peername.clone()).into_iter().collect::<Vec<_>>()));
+        out.insert("matched_fingerprint".into(), json!(shown.and_then(|c| c.matched_fingerprint.clone()).into_iter().collect::<Vec<_>>()));
         out.insert("verify_failures".into(), json!(conn.and_then(|c| c.failure_line.clone()).into_iter().collect::<Vec<_>>()));
-        out.insert("certmatch".into(), certmatch(conn.into_iter()));
-        out.insert("smtp_client_equivalent".into(), json!(run.smtp_client_equivalent));
-        out.insert("smtp_client_equivalent_generic".into(), json!(run.generic_equivalent));
-        out.insert("matched_dane".into(), json!(conn.and_then(|c| c.matched_dane.clone()).into_iter().collect::<Vec<_>>()));
+        out.insert("certmatch".into(), certmatch(shown.into_iter()));
+        let (equivalent, generic) = if summary || conn.and_then(|c| c.trust).is_none() {
+            (run.smtp_client_equivalent.clone(), run.generic_equivalent.clone())
+        } else {
+            let level = run.level.map(|l| l.name()).unwrap_or_default();
+            let args: &[String] = if run.default_matches { &[] } else { &run.matches };
+            let generic = crate::finger::smtp_client_equivalent(level, args, None, &run.errors);
+            let shown_equivalent = if run.smtp_client_equivalent == run.generic_equivalent { generic.clone() } else { run.smtp_client_equivalent.clone() };
+            (shown_equivalent, generic)
+        };
+        out.insert("smtp_client_equivalent".into(), json!(equivalent));
+        out.insert("smtp_client_equivalent_generic".into(), json!(generic));
+        out.insert("matched_dane".into(), json!(shown.and_then(|c| c.matched_dane.clone()).into_iter().collect::<Vec<_>>()));
         out.insert("warnings".into(), json!(run.warnings));
         out.insert("errors".into(), json!(run.errors));
         return Value::Object(out);
@@ -307,8 +328,8 @@ fn recorded_by_dane_harness(case: &Value) -> bool {
 pub fn predicted_for(case: &Value, report: &Report) -> Value {
     let mut prediction = predicted(report);
     if !recorded_by_dane_harness(case) {
-        if let Some(generic) = report.finger.as_ref().map(|run| run.generic_equivalent.clone()) {
-            prediction["smtp_client_equivalent"] = json!(generic);
+        if let Some(generic) = prediction.get("smtp_client_equivalent_generic").cloned().filter(|_| report.finger.is_some()) {
+            prediction["smtp_client_equivalent"] = generic;
         }
     }
     prediction
