@@ -354,7 +354,9 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
                 && req.settings.flag("smtp_tls_enforce_sts_mx_patterns")
                 && policy.sts.is_sts()
                 && !policy.sts.mx_host_patterns.is_empty()
-                && policy.entry.as_ref().is_some_and(|e| e.matches.is_some())
+                // SAFE_FOR_SMTP_TLS_ENF_STS_MX_PAT: a match list in force, from match= or the
+                // level's default (recorded from Postfix 3.11.6: verify without match= enforces).
+                && !policy.matches.is_empty()
             {
                 let ascii = crate::names::idna::to_ascii(&host).unwrap_or_else(|| host.clone());
                 if !policy.sts.mx_host_patterns.iter().any(|p| sts_pattern_matches(p, &ascii)) {
@@ -363,6 +365,8 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
                     d.warnings.push(w.clone());
                     d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, w));
                     stats = Some(format!("{}?", policy.level.name()));
+                    // No session: the status line names no relay (recorded from 3.11.6).
+                    relay = None;
                     attempt.skipped = Some(Skip::StsPattern);
                     run.hosts.push(attempt);
                     continue;

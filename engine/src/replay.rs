@@ -122,8 +122,14 @@ pub fn scenario_of(case: &Value, cas: &CaFiles) -> Scenario {
         }
     }
     if let Some(a) = input.get("a").and_then(Value::as_object) {
+        // dnsmasq serves names case-insensitively: two spellings of one name are one name
+        // with both addresses.
         for (host, ip) in a {
-            dns.addresses.insert(host.to_lowercase(), vec![ip.as_str().unwrap_or_default().to_string()]);
+            let ip = ip.as_str().unwrap_or_default().to_string();
+            let list = dns.addresses.entry(host.to_lowercase()).or_default();
+            if !list.contains(&ip) {
+                list.push(ip);
+            }
         }
     }
 
