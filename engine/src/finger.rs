@@ -50,9 +50,15 @@ pub struct FingerRun {
     pub log_mask: TlsLogMask,
 }
 
+/// The value of option `flag` (e.g. `-d`) among `args`, as written: getopt() reads them in
+/// order, so the last one given wins.
+fn option_value<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
+    args.windows(2).rev().find(|w| w[0] == flag).map(|w| w[1].as_str())
+}
+
 /// posttls-finger's `-d`: the digest option among `args`, as written.
 fn digest_arg(args: &[String]) -> Option<&str> {
-    args.windows(2).find(|w| w[0] == "-d").map(|w| w[1].as_str())
+    option_value(args, "-d")
 }
 
 /// What smtp(8) would do with a posttls-finger verdict: the values of
@@ -167,11 +173,7 @@ fn equivalent(level: &str, matches: &[String], trust: Option<TrustWord>, errors:
 
 /// posttls-finger's `-L` (default `routine,certmatch`), as the TLS library parses it.
 fn log_mask_arg(version: &PostfixVersion, args: &[String]) -> TlsLogMask {
-    args.windows(2)
-        .rev()
-        .find(|w| w[0] == "-L")
-        .map(|w| TlsLogMask::parse(&w[1], version.knows_dane_log_keyword()))
-        .unwrap_or_else(TlsLogMask::finger_default)
+    option_value(args, "-L").map(|v| TlsLogMask::parse(v, version.knows_dane_log_keyword())).unwrap_or_else(TlsLogMask::finger_default)
 }
 
 /// posttls-finger's program name, as every line it prints starts.
@@ -272,12 +274,12 @@ pub fn run(
     // tls_log_mask() on -L ignores what it does not know, with a warning each time the value
     // is read: three times from 3.6, twice up to 3.5 (recorded from Postfix 3.7.11, 3.11.6 and
     // 3.5.27).
-    if let Some(w) = args.windows(2).rev().find(|w| w[0] == "-L") {
-        let unknown: Vec<&str> = w[1].split(|c: char| c == ',' || c.is_ascii_whitespace()).filter(|t| !t.is_empty() && !TlsLogMask::knows(t, version.knows_dane_log_keyword())).collect();
+    if let Some(value) = option_value(args, "-L") {
+        let unknown: Vec<&str> = value.split(|c: char| c == ',' || c.is_ascii_whitespace()).filter(|t| !t.is_empty() && !TlsLogMask::knows(t, version.knows_dane_log_keyword())).collect();
         let reads = if version.era() == Era::Legacy { 2 } else { 3 };
         for _ in 0..reads {
             for word in &unknown {
-                out.warn(format!("unknown -L option value \"{word}\" in \"{}\"", w[1]));
+                out.warn(format!("unknown -L option value \"{word}\" in \"{value}\""));
             }
         }
     }
@@ -382,7 +384,7 @@ pub fn run(
         match_digest: digest,
         log_digest: digest,
         trust_anchors: None,
-        cipher_grade: args.windows(2).rev().find(|w| w[0] == "-g").map_or("medium", |w| w[1].as_str()),
+        cipher_grade: option_value(args, "-g").unwrap_or("medium"),
         protocols: finger_protocols(version, args),
         external_failure: None,
         dane: dane.as_ref(),
@@ -403,11 +405,7 @@ pub fn run(
 
 /// posttls-finger's `-p` protocol list (default `>=TLSv1`, ≤3.5 `!SSLv2`).
 fn finger_protocols<'a>(version: &PostfixVersion, args: &'a [String]) -> &'a str {
-    match args.windows(2).find(|w| w[0] == "-p") {
-        Some(w) => w[1].as_str(),
-        None if version.knows_protocol_bounds() => ">=TLSv1",
-        None => "!SSLv2",
-    }
+    option_value(args, "-p").unwrap_or(if version.knows_protocol_bounds() { ">=TLSv1" } else { "!SSLv2" })
 }
 
 /// Fills both mappings from the run's errors and trust word.
