@@ -240,8 +240,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
         && match crate::tls::session::tls_disabled_at_start(req.settings.get("smtp_tls_fingerprint_digest")) {
             Some(warnings) => {
                 for w in warnings {
-                    d.warnings.push(w.clone());
-                    d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, w));
+                    smtp_warning(&mut d, w);
                 }
                 true
             }
@@ -249,8 +248,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
         };
     if let Some(table) = req.table {
         for w in &table.load_warnings {
-            d.warnings.push(w.clone());
-            d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, w.clone()));
+            smtp_warning(&mut d, w.clone());
         }
         if let Some(err) = &table.unusable {
             let text = err.text.clone();
@@ -264,6 +262,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
     let non_fallback_sites = nexthops.len();
     nexthops.extend(split_nexthops(req.settings.get("smtp_fallback_relay")));
     let mut last_site = 0;
+    let limit: usize = req.settings.get("smtp_mx_address_limit").trim().parse().unwrap_or(5);
     let mut why: Option<(String, String)> = None;
     let mut relay: Option<String> = None;
     let mut stats: Option<String> = None;
@@ -293,7 +292,6 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
         // smtp_connect_inet(): at most smtp_mx_address_limit addresses per next-hop (0: no
         // limit), skipped ones included (recorded from Postfix 3.7.11: a sixth MX host is never
         // tried).
-        let limit: usize = req.settings.get("smtp_mx_address_limit").trim().parse().unwrap_or(5);
         let tried = if limit == 0 { hosts.len() } else { hosts.len().min(limit) };
         run.untried = hosts.len() - tried;
         for (host, pref, address) in hosts.into_iter().take(tried) {
@@ -313,8 +311,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
             if first_build {
                 log_lookups(&mut d, &policy, req.table, &dest.key);
                 for w in &policy.warnings {
-                    d.warnings.push(w.clone());
-                    d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, w.clone()));
+                    smtp_warning(&mut d, w.clone());
                 }
             }
             let ctx = ExpansionContext { nexthop: &dest.host, hostname: &host, openssl };
@@ -335,8 +332,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
             };
             if policy.invalid {
                 let w = format!("TLS policy lookup for {}/{host}: {}", dest.key, policy.why.1);
-                d.warnings.push(w.clone());
-                d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, w));
+                smtp_warning(&mut d, w);
                 why = Some(policy.why.clone());
                 // No session: the status line names no relay, even after an earlier host's
                 // connection (recorded from Postfix 3.7.11, DANE "TLSA records unusable").
@@ -362,8 +358,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
                 if !policy.sts.mx_host_patterns.iter().any(|p| sts_pattern_matches(p, &ascii)) {
                     let domain = policy.sts.policy_domain.clone().unwrap_or_default();
                     let w = format!("MX name '{ascii}' does not match STS MX pattern for '{domain}'");
-                    d.warnings.push(w.clone());
-                    d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, w));
+                    smtp_warning(&mut d, w);
                     stats = Some(format!("{}?", policy.level.name()));
                     // No session: the status line names no relay (recorded from 3.11.6).
                     relay = None;
@@ -463,8 +458,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
         };
         if let Some(parameter) = problem {
             let w = format!("{parameter} configuration problem");
-            d.warnings.push(w.clone());
-            d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, w));
+            smtp_warning(&mut d, w);
             dsn = "4.3.5".into();
         }
     }
@@ -481,6 +475,12 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
 /// The enhanced status code at the start of an SMTP reply text (`250 2.0.0 Ok` → `2.0.0`).
 fn dsn_of(reply: &str) -> Option<String> {
     reply.split_whitespace().nth(1).filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()) && w.contains('.')).map(str::to_string)
+}
+
+/// A `warning:` line of smtp(8): in the warnings and the log.
+fn smtp_warning(d: &mut Delivery, text: String) {
+    d.warnings.push(text.clone());
+    d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, text));
 }
 
 /// Appends the status line.
@@ -514,8 +514,7 @@ fn log_lookups(d: &mut Delivery, policy: &EffectivePolicy, table: Option<&Policy
         if aborted {
             if let Some(err) = &table.unusable {
                 for w in [format!("{} is unavailable. {}", table.title, err.text), format!("{} lookup error for \"{}\"", table.title, probe.key)] {
-                    d.warnings.push(w.clone());
-                    d.log.push(LogLine::new("smtp", LogLevel::Warning, Verbosity::Always, w));
+                    smtp_warning(d, w);
                 }
             }
         }
