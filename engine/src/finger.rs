@@ -410,8 +410,14 @@ fn finger_protocols<'a>(version: &PostfixVersion, args: &'a [String]) -> &'a str
 
 /// Fills both mappings from the run's errors and trust word.
 fn conclude(out: &mut FingerRun, level_arg: &str, match_args: &[String], trust: Option<TrustWord>) {
-    out.generic_equivalent = smtp_client_equivalent(level_arg, match_args, trust, &out.errors);
-    out.smtp_client_equivalent = dane_equivalent(level_arg, out.generic_equivalent.clone());
+    (out.smtp_client_equivalent, out.generic_equivalent) = equivalents(level_arg, match_args, trust, &out.errors);
+}
+
+/// Both mappings of a run to smtp(8): [`FingerRun::smtp_client_equivalent`] and
+/// [`FingerRun::generic_equivalent`].
+pub fn equivalents(level_arg: &str, match_args: &[String], trust: Option<TrustWord>, errors: &[String]) -> (String, String) {
+    let generic = smtp_client_equivalent(level_arg, match_args, trust, errors);
+    (dane_equivalent(level_arg, generic.clone()), generic)
 }
 
 /// At dane/dane-only the generic mapping does not hold (posttls-finger falls back to secure);

@@ -214,9 +214,7 @@ pub fn predicted(report: &Report) -> Value {
         } else {
             let level = run.level.map(|l| l.name()).unwrap_or_default();
             let args: &[String] = if run.default_matches { &[] } else { &run.matches };
-            let generic = crate::finger::smtp_client_equivalent(level, args, None, &run.errors);
-            let shown_equivalent = if run.smtp_client_equivalent == run.generic_equivalent { generic.clone() } else { run.smtp_client_equivalent.clone() };
-            (shown_equivalent, generic)
+            crate::finger::equivalents(level, args, None, &run.errors)
         };
         out.insert("smtp_client_equivalent".into(), json!(equivalent));
         out.insert("smtp_client_equivalent_generic".into(), json!(generic));
