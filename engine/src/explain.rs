@@ -308,8 +308,8 @@ fn explain_keeping_table(scenario: &Scenario, memo: Option<&mut Memo>) -> (Repor
     let prepared = prepare_bounded(scenario, cuts, memo);
     let Prepared { version, at, settings, table, transport, dns, chains, trust, anchor_files, mut diagnostics } = prepared;
     let mut certificates = Vec::new();
-    for (host, chain) in &chains {
-        certificates.extend(chain.iter().enumerate().map(|(i, c)| CertificateView::of(c, host, i)));
+    for (input, (host, chain)) in chains.iter().enumerate() {
+        certificates.extend(chain.iter().enumerate().map(|(i, c)| CertificateView::of(c, host, input, i)));
     }
     let anchors = AnchorFiles { files: &anchor_files };
     let chain_fn = |h: &str, a: &str| chain_for(&chains, h, a);

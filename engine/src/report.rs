@@ -39,6 +39,8 @@ pub struct Verdict {
 pub struct CertificateView {
     /// Which input it came from (host it belongs to, empty = every host).
     pub host: String,
+    /// The certificate input it was read from: 0-based index into `Scenario::certificates`.
+    pub input: usize,
     /// Position in that chain (0 = leaf).
     pub index: usize,
     /// Subject.
@@ -66,10 +68,11 @@ pub struct CertificateView {
 }
 
 impl CertificateView {
-    /// The view of a parsed certificate.
-    pub fn of(cert: &Certificate, host: &str, index: usize) -> Self {
+    /// The view of a parsed certificate: certificate input `input`, position `index` in its chain.
+    pub fn of(cert: &Certificate, host: &str, input: usize, index: usize) -> Self {
         CertificateView {
             host: host.to_string(),
+            input,
             index,
             subject: cert.subject.clone(),
             issuer: cert.issuer.clone(),

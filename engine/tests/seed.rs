@@ -166,3 +166,19 @@ fn an_unknown_fingerprint_digest_disables_tls_and_says_so() {
     assert_eq!(server.summary, "TLS support is disabled: plaintext");
 }
 
+
+#[test]
+fn each_certificate_names_the_input_it_was_read_from() {
+    // Two inputs, the second with a host name in mixed case: the page shows each pane what was
+    // read from it by this number, whatever the host's spelling.
+    let mut s = seed("3.7.11", POLICY);
+    s.certificates.push(ServedChain { host: " IN2-SMTP.MessagingEngine.com ".into(), pem: fixture("hearst-wildcard-only.pem") });
+    let report = explain(&s);
+    let inputs: Vec<(usize, &str, usize)> = report.certificates.iter().map(|c| (c.input, c.host.as_str(), c.index)).collect();
+    assert_eq!(inputs.first(), Some(&(0, "", 0)));
+    assert!(inputs.iter().filter(|c| c.0 == 0).all(|c| c.1.is_empty()), "{inputs:?}");
+    let second: Vec<_> = inputs.iter().filter(|c| c.0 == 1).collect();
+    assert!(!second.is_empty(), "{inputs:?}");
+    assert!(second.iter().all(|c| c.1 == "in2-smtp.messagingengine.com"), "{inputs:?}");
+    assert_eq!(second[0].2, 0);
+}

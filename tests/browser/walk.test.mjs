@@ -198,3 +198,34 @@ test('keyboard only: tab to an example, load it, reach the fixes', async () => {
     await context.close();
   }
 });
+
+test('each certificate pane lists what was read from it, whatever its host', async () => {
+  const { context, page, record } = await openPage(browser, server.url, { contextOptions: desktop });
+  try {
+    await loadExample(page, record, 'fastmail');
+    const panes = page.locator('.cert-pane');
+    const readIn = (i) => panes.nth(i).locator('.cert-list summary');
+    const firstRead = await readIn(0).innerText();
+    assert.equal(firstRead, '1 certificate(s) read', 'the example pastes one certificate');
+    const leaf = (await panes.nth(0).locator('textarea').inputValue()).match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/)[0];
+
+    // A second pane for every server too (the same empty host, the same certificate): each pane
+    // shows what was read from it, not every certificate for its host (that would be 2 in each).
+    await page.getByRole('button', { name: 'Another server\'s certificates' }).click();
+    await panes.nth(1).locator('textarea').fill(leaf);
+    await page.waitForFunction(() => document.querySelectorAll('.cert-pane')[1]?.querySelector('.cert-list summary')?.textContent === '1 certificate(s) read');
+    await page.waitForSelector('.verdict[data-current="true"]');
+    assert.equal(await readIn(0).innerText(), firstRead, 'the first pane still lists only its own certificate');
+
+    // A host name in capitals: the engine folds it; the pane still lists what it read.
+    const host = panes.nth(1).locator('input[type="text"]');
+    await host.fill('IN2-SMTP.MessagingEngine.COM');
+    await host.press('Enter');
+    await page.waitForSelector('.verdict[data-current="true"]');
+    await page.waitForFunction(() => document.querySelectorAll('.cert-pane')[1]?.querySelector('.cert-list summary')?.textContent === '1 certificate(s) read');
+    assert.equal(await readIn(0).innerText(), firstRead);
+    await assertClean(record);
+  } finally {
+    await context.close();
+  }
+});

@@ -351,7 +351,7 @@ wire_struct!(Position { line, column });
 wire_struct!(Diagnostic { code, severity, source, span, position, message, hint, params });
 wire_struct!(Verdict { status, delivered, headline, deciding_step, stage });
 wire_struct!(DigestSet { md5, sha1, sha256, sha512 });
-wire_struct!(CertificateView { host, index, subject, issuer, dns_names, ip_addresses, common_names, not_before, not_after, self_signed, is_ca, cert_fingerprints, pkey_fingerprints });
+wire_struct!(CertificateView { host, input, index, subject, issuer, dns_names, ip_addresses, common_names, not_before, not_after, self_signed, is_ca, cert_fingerprints, pkey_fingerprints });
 wire_struct!(Outcome { status, dsn, reason, relay, status_tls });
 wire_struct!(LogLine { program, level, text, verbosity });
 wire_struct!(Fix { kind, line, cost, delivers, trust, replaces, main_cf_line });

@@ -135,8 +135,9 @@ pub fn cert_pane(props: &CertPaneProps) -> Html {
     let id = format!("pane-cert-{}", props.pane);
     let host_id = format!("{id}-host");
     let file_id = format!("{id}-file");
-    let host_key = props.host.trim().to_lowercase();
-    let read: Vec<_> = props.report.as_ref().map(|r| r.certificates.iter().filter(|c| c.host == host_key).cloned().collect()).unwrap_or_default();
+    // What the engine read from this pane (matched by input number, never by re-folding the host
+    // name here: Unicode case folding would add its tables to the page's download).
+    let read: Vec<_> = props.report.as_ref().map(|r| r.certificates.iter().filter(|c| c.input == props.index).cloned().collect()).unwrap_or_default();
     html! {
         <div class={class_list(&["pane", "cert-pane", if *dragging { "dragging" } else { "" }])} data-pane="certificate"
             ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
