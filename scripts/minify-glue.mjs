@@ -6,7 +6,7 @@
 // every `integrity` attribute in index.html that named the old content is updated.
 //
 // First, the names wasm-bindgen gives the imports and internal exports shared by each glue file
-// and its module are shortened in both (scripts/wasm-names.mjs: about 5.6 KB of the page's
+// and its module are shortened in both (scripts/wasm-names.mjs: about 4.2 KB of the page's
 // gzipped first load).
 
 import { createHash } from 'node:crypto';

@@ -4,7 +4,7 @@
 // wasm-bindgen names each import after the Rust binding plus a 16-digit hash
 // (`__wbg_addEventListener_f2d27251d333a631`) and its internal exports `__wbindgen_…` /
 // `__wasm_bindgen_func_elem_…`. Each name is written twice, in the module's import or export
-// section and in the glue, and the hashes do not compress: about 5.6 KB of the page's gzipped
+// section and in the glue, and the hashes do not compress: about 4.2 KB of the page's gzipped
 // first load. Both sides get the same short name (`$0`, `$1`, …); nothing else in either file
 // changes, and public exports (the JS API's functions, `memory`) keep their names.
 //
