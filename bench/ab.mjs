@@ -3,7 +3,7 @@
 // each time, the order swapped every round), so the shared machine's noise falls on both alike.
 //
 //   node bench/ab.mjs A_DIST B_DIST [rounds]     (e.g. web/dist and a build of another commit,
-//                                                  `trunk build --release --dist /tmp/other`)
+//                                                  `build_release_page --dist /tmp/other` from scripts/lib.sh)
 //
 // Prints each build's median and every time in ms. This is how PERFORMANCE.md's "measured side by
 // side" figures for single changes were taken.

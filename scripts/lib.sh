@@ -15,6 +15,27 @@ export TRUNK_SKIP_VERSION_CHECK=true
 export TRUNK_OFFLINE=true
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
+# Release builds of the page and the engine worker use a pinned nightly Rust that rebuilds the
+# standard library with panics that abort at once (issue 7, PERFORMANCE.md): no panic messages,
+# source locations or the formatting they need in the download, about 23 KB of the page's
+# gzipped first load. Every other build (native tests, the CLI, dev pages) uses stable Rust.
+SIZE_TOOLCHAIN=nightly-2026-05-20
+SIZE_BUILD_STD=std,panic_abort
+SIZE_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
+
+# with_size_toolchain COMMAND...: runs COMMAND (a release `trunk build`/`serve`) so that its cargo
+# builds the wasm with the size toolchain and flags above. The host part (build scripts, macros)
+# is built by the same toolchain without the flags.
+with_size_toolchain() {
+  RUSTUP_TOOLCHAIN="$SIZE_TOOLCHAIN" CARGO_UNSTABLE_BUILD_STD="$SIZE_BUILD_STD" \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$SIZE_RUSTFLAGS" "$@"
+}
+
+# build_release_page [ARGS...]: `trunk build --release` in web/ (into web/dist unless ARGS say).
+build_release_page() {
+  (cd "$REPO_ROOT/web" && with_size_toolchain trunk build --release "$@")
+}
+
 header() { printf '\n==> %s\n' "$*"; }
 fail() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
 
