@@ -68,4 +68,7 @@ for (const e of events) {
 }
 console.log('\nengine worker thread, traced round (ms, nested events overlap):');
 for (const [name, total] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${total.toFixed(1).padStart(7)}  ${name}`);
-rmSync(dir, { recursive: true, force: true });
+const lazy = events.filter((e) => e.ph === 'X' && e.name === 'wasm.CompileLazy' && threads.get(`${e.pid}:${e.tid}`) === 'DedicatedWorker thread');
+const sum = (key) => lazy.reduce((n, e) => n + (e[key] ?? 0), 0) / 1000;
+console.log(`  ${lazy.length} functions compiled on first call: ${sum('dur').toFixed(1)} ms wall, ${sum('tdur').toFixed(1)} ms on the thread's own clock (the rest it waited for a core)`);
+if (process.env.KEEP_TRACE) console.log(`trace kept: ${tracePath}`); else rmSync(dir, { recursive: true, force: true });
