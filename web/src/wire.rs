@@ -5,6 +5,11 @@
 //! WebAssembly — more than the whole walk's components. This codec is a few dozen bytes per type.
 //! The macros destructure every struct without `..` and match every enum, so a field or variant
 //! added to a type without a matching line here is a compile error, not a silent loss.
+//!
+//! Reading never returns early: a bad or missing byte marks the reader failed, empties it and
+//! gives a placeholder (zero, empty, the first variant), and `decode` refuses the whole message.
+//! Early returns made the compiler drop every field read so far at each read, and that code was
+//! about 1 KB of the page's gzipped download (issue 7).
 
 use crate::inputs::Inputs;
 use crate::logview::{LogSummary, UnreadView};
@@ -31,37 +36,52 @@ use peername_engine::trace::{Mark, RuleRef};
 use peername_engine::version::Era;
 use std::collections::BTreeMap;
 
-/// Reads values from bytes; every read is checked (`None`: the bytes end early or are wrong).
+/// Reads values from bytes. Every read is checked: past the end or on a wrong byte the reader is
+/// marked failed and emptied, and reads give placeholders from then on.
 pub struct Reader<'a> {
     bytes: &'a [u8],
+    failed: bool,
 }
 
 impl<'a> Reader<'a> {
-    fn byte(&mut self) -> Option<u8> {
-        let (&b, rest) = self.bytes.split_first()?;
-        self.bytes = rest;
-        Some(b)
+    /// Marks the message unreadable and gives a placeholder.
+    fn fail<T: Default>(&mut self) -> T {
+        self.failed = true;
+        self.bytes = &[];
+        T::default()
     }
 
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+    /// One byte (0 when there is none: the reader is then failed).
+    fn byte(&mut self) -> u8 {
+        match self.bytes.split_first() {
+            Some((&b, rest)) => {
+                self.bytes = rest;
+                b
+            }
+            None => self.fail(),
+        }
+    }
+
+    /// `n` bytes (none when there are fewer: the reader is then failed).
+    fn take(&mut self, n: usize) -> &'a [u8] {
         if n > self.bytes.len() {
-            return None;
+            return self.fail::<&[u8]>();
         }
         let (head, rest) = self.bytes.split_at(n);
         self.bytes = rest;
-        Some(head)
+        head
     }
 
-    fn varint(&mut self) -> Option<u64> {
+    fn varint(&mut self) -> u64 {
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
+            let b = self.byte();
             value |= u64::from(b & 0x7f) << shift;
             if b & 0x80 == 0 {
-                return Some(value);
+                return value;
             }
         }
-        None
+        self.fail()
     }
 }
 
@@ -69,8 +89,8 @@ impl<'a> Reader<'a> {
 pub trait Wire: Sized {
     /// Appends the value's bytes.
     fn put(&self, w: &mut Vec<u8>);
-    /// Reads a value.
-    fn get(r: &mut Reader<'_>) -> Option<Self>;
+    /// Reads a value; on bad bytes the reader is failed and a placeholder comes back.
+    fn get(r: &mut Reader<'_>) -> Self;
 }
 
 /// The bytes of `value`.
@@ -80,11 +100,11 @@ pub fn encode<T: Wire>(value: &T) -> Vec<u8> {
     w
 }
 
-/// The value in `bytes` (all of them).
+/// The value in `bytes` (all of them), or `None` when they are not one.
 pub fn decode<T: Wire>(bytes: &[u8]) -> Option<T> {
-    let mut r = Reader { bytes };
-    let value = T::get(&mut r)?;
-    r.bytes.is_empty().then_some(value)
+    let mut r = Reader { bytes, failed: false };
+    let value = T::get(&mut r);
+    (!r.failed && r.bytes.is_empty()).then_some(value)
 }
 
 fn put_varint(mut v: u64, w: &mut Vec<u8>) {
@@ -95,15 +115,21 @@ fn put_varint(mut v: u64, w: &mut Vec<u8>) {
     w.push(v as u8);
 }
 
-fn tag(r: &mut Reader<'_>) -> Option<u8> {
-    r.byte()
+/// An enum's tag, below `variants` (0 and the reader failed otherwise).
+fn tag(r: &mut Reader<'_>, variants: u8) -> u8 {
+    let t = r.byte();
+    if t < variants {
+        t
+    } else {
+        r.fail()
+    }
 }
 
 impl Wire for u64 {
     fn put(&self, w: &mut Vec<u8>) {
         put_varint(*self, w);
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
+    fn get(r: &mut Reader<'_>) -> Self {
         r.varint()
     }
 }
@@ -114,8 +140,12 @@ macro_rules! wire_uint {
             fn put(&self, w: &mut Vec<u8>) {
                 put_varint(*self as u64, w);
             }
-            fn get(r: &mut Reader<'_>) -> Option<Self> {
-                <$t>::try_from(r.varint()?).ok()
+            fn get(r: &mut Reader<'_>) -> Self {
+                let v = r.varint();
+                match <$t>::try_from(v) {
+                    Ok(v) => v,
+                    Err(_) => r.fail(),
+                }
             }
         }
     )*};
@@ -126,11 +156,11 @@ impl Wire for bool {
     fn put(&self, w: &mut Vec<u8>) {
         w.push(u8::from(*self));
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        match r.byte()? {
-            0 => Some(false),
-            1 => Some(true),
-            _ => None,
+    fn get(r: &mut Reader<'_>) -> Self {
+        match r.byte() {
+            0 => false,
+            1 => true,
+            _ => r.fail(),
         }
     }
 }
@@ -139,8 +169,11 @@ impl Wire for f64 {
     fn put(&self, w: &mut Vec<u8>) {
         w.extend_from_slice(&self.to_le_bytes());
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        Some(f64::from_le_bytes(r.take(8)?.try_into().ok()?))
+    fn get(r: &mut Reader<'_>) -> Self {
+        match r.take(8).try_into() {
+            Ok(b) => f64::from_le_bytes(b),
+            Err(_) => r.fail(),
+        }
     }
 }
 
@@ -149,9 +182,12 @@ impl Wire for String {
         put_varint(self.len() as u64, w);
         w.extend_from_slice(self.as_bytes());
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        let n = usize::get(r)?;
-        String::from_utf8(r.take(n)?.to_vec()).ok()
+    fn get(r: &mut Reader<'_>) -> Self {
+        let n = usize::get(r);
+        match std::str::from_utf8(r.take(n)) {
+            Ok(s) => s.to_string(),
+            Err(_) => r.fail(),
+        }
     }
 }
 
@@ -165,11 +201,11 @@ impl<T: Wire> Wire for Option<T> {
             }
         }
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        match r.byte()? {
-            0 => Some(None),
-            1 => Some(Some(T::get(r)?)),
-            _ => None,
+    fn get(r: &mut Reader<'_>) -> Self {
+        match r.byte() {
+            0 => None,
+            1 => Some(T::get(r)),
+            _ => r.fail(),
         }
     }
 }
@@ -181,14 +217,19 @@ impl<T: Wire> Wire for Vec<T> {
             v.put(w);
         }
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        let n = usize::get(r)?;
-        // Every element takes at least one byte: a bogus length cannot reserve much.
+    fn get(r: &mut Reader<'_>) -> Self {
+        let n = usize::get(r);
+        // Every element takes at least one byte: a bogus length cannot reserve much, and the
+        // loop stops at the first failed read.
         let mut out = Vec::with_capacity(n.min(r.bytes.len()));
         for _ in 0..n {
-            out.push(T::get(r)?);
+            let v = T::get(r);
+            if r.failed {
+                break;
+            }
+            out.push(v);
         }
-        Some(out)
+        out
     }
 }
 
@@ -196,8 +237,8 @@ impl<T: Wire> Wire for Box<T> {
     fn put(&self, w: &mut Vec<u8>) {
         (**self).put(w);
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        T::get(r).map(Box::new)
+    fn get(r: &mut Reader<'_>) -> Self {
+        Box::new(T::get(r))
     }
 }
 
@@ -206,8 +247,8 @@ impl<A: Wire, B: Wire> Wire for (A, B) {
         self.0.put(w);
         self.1.put(w);
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        Some((A::get(r)?, B::get(r)?))
+    fn get(r: &mut Reader<'_>) -> Self {
+        (A::get(r), B::get(r))
     }
 }
 
@@ -217,8 +258,8 @@ impl<A: Wire, B: Wire, C: Wire> Wire for (A, B, C) {
         self.1.put(w);
         self.2.put(w);
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        Some((A::get(r)?, B::get(r)?, C::get(r)?))
+    fn get(r: &mut Reader<'_>) -> Self {
+        (A::get(r), B::get(r), C::get(r))
     }
 }
 
@@ -227,8 +268,8 @@ impl Wire for [usize; 2] {
         self[0].put(w);
         self[1].put(w);
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        Some([usize::get(r)?, usize::get(r)?])
+    fn get(r: &mut Reader<'_>) -> Self {
+        [usize::get(r), usize::get(r)]
     }
 }
 
@@ -240,13 +281,17 @@ impl Wire for BTreeMap<String, String> {
             v.put(w);
         }
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        let n = usize::get(r)?;
+    fn get(r: &mut Reader<'_>) -> Self {
+        let n = usize::get(r);
         let mut out = BTreeMap::new();
         for _ in 0..n {
-            out.insert(String::get(r)?, String::get(r)?);
+            let (k, v) = (String::get(r), String::get(r));
+            if r.failed {
+                break;
+            }
+            out.insert(k, v);
         }
-        Some(out)
+        out
     }
 }
 
@@ -258,8 +303,8 @@ macro_rules! wire_struct {
                 let $t { $($f),* } = self;
                 $( $f.put(w); )*
             }
-            fn get(r: &mut Reader<'_>) -> Option<Self> {
-                Some($t { $( $f: Wire::get(r)? ),* })
+            fn get(r: &mut Reader<'_>) -> Self {
+                $t { $( $f: Wire::get(r) ),* }
             }
         }
     };
@@ -274,9 +319,9 @@ macro_rules! wire_unit_enum {
                 match self { $($t::$v)|* => {} }
                 w.push(ALL.iter().position(|x| x == self).unwrap_or(0) as u8);
             }
-            fn get(r: &mut Reader<'_>) -> Option<Self> {
+            fn get(r: &mut Reader<'_>) -> Self {
                 const ALL: &[$t] = &[$($t::$v),*];
-                ALL.get(usize::from(r.byte()?)).copied()
+                ALL[usize::from(tag(r, ALL.len() as u8))]
             }
         }
     };
@@ -397,21 +442,20 @@ impl Wire for Source {
         };
         w.push(t);
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        Some(match tag(r)? {
+    fn get(r: &mut Reader<'_>) -> Self {
+        match tag(r, 11) {
             0 => Source::MainCf,
             1 => Source::PolicyTable,
             2 => Source::TransportTable,
             3 => Source::Destination,
             4 => Source::Mx,
             5 => Source::Addresses,
-            6 => Source::Certificates(usize::get(r)?),
+            6 => Source::Certificates(usize::get(r)),
             7 => Source::CaBundle,
             8 => Source::Tlsa,
             9 => Source::Log,
-            10 => Source::Scenario,
-            _ => return None,
-        })
+            _ => Source::Scenario,
+        }
     }
 }
 
@@ -429,14 +473,13 @@ impl Wire for RouteSourceView {
             RouteSourceView::Explicit => w.push(3),
         }
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        Some(match tag(r)? {
+    fn get(r: &mut Reader<'_>) -> Self {
+        match tag(r, 4) {
             0 => RouteSourceView::RecipientDomain,
-            1 => RouteSourceView::Transport(Wire::get(r)?, Wire::get(r)?, Wire::get(r)?),
+            1 => RouteSourceView::Transport(Wire::get(r), Wire::get(r), Wire::get(r)),
             2 => RouteSourceView::Relayhost,
-            3 => RouteSourceView::Explicit,
-            _ => return None,
-        })
+            _ => RouteSourceView::Explicit,
+        }
     }
 }
 
@@ -452,13 +495,12 @@ impl Wire for LevelSourceView {
             LevelSourceView::LegacyParameters => w.push(2),
         }
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        Some(match tag(r)? {
-            0 => LevelSourceView::PolicyEntry(Wire::get(r)?, Wire::get(r)?),
+    fn get(r: &mut Reader<'_>) -> Self {
+        match tag(r, 3) {
+            0 => LevelSourceView::PolicyEntry(Wire::get(r), Wire::get(r)),
             1 => LevelSourceView::GlobalLevel,
-            2 => LevelSourceView::LegacyParameters,
-            _ => return None,
-        })
+            _ => LevelSourceView::LegacyParameters,
+        }
     }
 }
 
@@ -482,16 +524,15 @@ impl Wire for MatchSourceView {
             MatchSourceView::NotApplicable => w.push(5),
         }
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        Some(match tag(r)? {
+    fn get(r: &mut Reader<'_>) -> Self {
+        match tag(r, 6) {
             0 => MatchSourceView::PolicyAttribute,
-            1 => MatchSourceView::MainCf(Wire::get(r)?),
-            2 => MatchSourceView::BuiltInDefault(Wire::get(r)?),
+            1 => MatchSourceView::MainCf(Wire::get(r)),
+            2 => MatchSourceView::BuiltInDefault(Wire::get(r)),
             3 => MatchSourceView::StsEnforcement,
-            4 => MatchSourceView::Finger(Wire::get(r)?),
-            5 => MatchSourceView::NotApplicable,
-            _ => return None,
-        })
+            4 => MatchSourceView::Finger(Wire::get(r)),
+            _ => MatchSourceView::NotApplicable,
+        }
     }
 }
 
@@ -507,13 +548,12 @@ impl Wire for MxView {
             MxView::NxDomain => w.push(2),
         }
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        Some(match tag(r)? {
-            0 => MxView::Records(Wire::get(r)?, Wire::get(r)?),
+    fn get(r: &mut Reader<'_>) -> Self {
+        match tag(r, 3) {
+            0 => MxView::Records(Wire::get(r), Wire::get(r)),
             1 => MxView::NoRecords,
-            2 => MxView::NxDomain,
-            _ => return None,
-        })
+            _ => MxView::NxDomain,
+        }
     }
 }
 
@@ -528,13 +568,12 @@ impl Wire for RefKindView {
             }
         }
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        Some(match tag(r)? {
+    fn get(r: &mut Reader<'_>) -> Self {
+        match tag(r, 3) {
             0 => RefKindView::Dns,
             1 => RefKindView::Ip,
-            2 => RefKindView::Skipped(Wire::get(r)?),
-            _ => return None,
-        })
+            _ => RefKindView::Skipped(Wire::get(r)),
+        }
     }
 }
 
@@ -551,15 +590,14 @@ impl Wire for HandshakeView {
             HandshakeView::Disabled => w.push(4),
         }
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        Some(match tag(r)? {
+    fn get(r: &mut Reader<'_>) -> Self {
+        match tag(r, 5) {
             0 => HandshakeView::NotAttempted,
             1 => HandshakeView::NotOffered,
-            2 => HandshakeView::Failed(Wire::get(r)?),
+            2 => HandshakeView::Failed(Wire::get(r)),
             3 => HandshakeView::Established,
-            4 => HandshakeView::Disabled,
-            _ => return None,
-        })
+            _ => HandshakeView::Disabled,
+        }
     }
 }
 
@@ -577,12 +615,11 @@ impl Wire for NextView {
             }
         }
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        Some(match tag(r)? {
-            0 => NextView::Deliver(Wire::get(r)?),
-            1 => NextView::Fail(Wire::get(r)?, Wire::get(r)?),
-            _ => return None,
-        })
+    fn get(r: &mut Reader<'_>) -> Self {
+        match tag(r, 2) {
+            0 => NextView::Deliver(Wire::get(r)),
+            _ => NextView::Fail(Wire::get(r), Wire::get(r)),
+        }
     }
 }
 
@@ -662,36 +699,35 @@ impl Wire for DetailView {
             }
         }
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        Some(match tag(r)? {
-            0 => DetailView::Version(Wire::get(r)?, Wire::get(r)?),
+    fn get(r: &mut Reader<'_>) -> Self {
+        match tag(r, 12) {
+            0 => DetailView::Version(Wire::get(r), Wire::get(r)),
             1 => DetailView::Route {
-                recipient: Wire::get(r)?,
-                nexthop: Wire::get(r)?,
-                source: Wire::get(r)?,
-                transport_lookups: Wire::get(r)?,
-                non_smtp_transport: Wire::get(r)?,
+                recipient: Wire::get(r),
+                nexthop: Wire::get(r),
+                source: Wire::get(r),
+                transport_lookups: Wire::get(r),
+                non_smtp_transport: Wire::get(r),
             },
-            2 => DetailView::Destination(Wire::get(r)?),
-            3 => DetailView::GlobalLevel(Wire::get(r)?, Wire::get(r)?, Wire::get(r)?, Wire::get(r)?),
-            4 => DetailView::PolicyLookup { table: Wire::get(r)?, shape: Wire::get(r)?, probes: Wire::get(r)? },
+            2 => DetailView::Destination(Wire::get(r)),
+            3 => DetailView::GlobalLevel(Wire::get(r), Wire::get(r), Wire::get(r), Wire::get(r)),
+            4 => DetailView::PolicyLookup { table: Wire::get(r), shape: Wire::get(r), probes: Wire::get(r) },
             5 => DetailView::PolicyEntry {
-                key: Wire::get(r)?,
-                line: Wire::get(r)?,
-                value: Wire::get(r)?,
-                level: Wire::get(r)?,
-                attributes: Wire::get(r)?,
-                valid: Wire::get(r)?,
-                warnings: Wire::get(r)?,
+                key: Wire::get(r),
+                line: Wire::get(r),
+                value: Wire::get(r),
+                level: Wire::get(r),
+                attributes: Wire::get(r),
+                valid: Wire::get(r),
+                warnings: Wire::get(r),
             },
-            6 => DetailView::Level(Wire::get(r)?, Wire::get(r)?, Wire::get(r)?),
-            7 => DetailView::MatchList(Wire::get(r)?, Wire::get(r)?),
-            8 => DetailView::Dns(Wire::get(r)?, Wire::get(r)?),
-            9 => DetailView::Server(Wire::get(r)?),
-            10 => DetailView::Finger { matches: Wire::get(r)?, equivalent: Wire::get(r)?, references: Wire::get(r)?, connection: Wire::get(r)? },
-            11 => DetailView::Outcome(Wire::get(r)?),
-            _ => return None,
-        })
+            6 => DetailView::Level(Wire::get(r), Wire::get(r), Wire::get(r)),
+            7 => DetailView::MatchList(Wire::get(r), Wire::get(r)),
+            8 => DetailView::Dns(Wire::get(r), Wire::get(r)),
+            9 => DetailView::Server(Wire::get(r)),
+            10 => DetailView::Finger { matches: Wire::get(r), equivalent: Wire::get(r), references: Wire::get(r), connection: Wire::get(r) },
+            _ => DetailView::Outcome(Wire::get(r)),
+        }
     }
 }
 
@@ -706,13 +742,12 @@ impl Wire for Loaded {
             Loaded::Log => w.push(2),
         }
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        Some(match tag(r)? {
-            0 => Loaded::Example(Wire::get(r)?),
+    fn get(r: &mut Reader<'_>) -> Self {
+        match tag(r, 3) {
+            0 => Loaded::Example(Wire::get(r)),
             1 => Loaded::Permalink,
-            2 => Loaded::Log,
-            _ => return None,
-        })
+            _ => Loaded::Log,
+        }
     }
 }
 
@@ -758,21 +793,20 @@ impl Wire for Request {
             }
         }
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        Some(match tag(r)? {
-            0 => Request::Explain { id: Wire::get(r)?, inputs: Wire::get(r)? },
-            1 => Request::Example { id: Wire::get(r)?, name: Wire::get(r)? },
+    fn get(r: &mut Reader<'_>) -> Self {
+        match tag(r, 7) {
+            0 => Request::Explain { id: Wire::get(r), inputs: Wire::get(r) },
+            1 => Request::Example { id: Wire::get(r), name: Wire::get(r) },
             2 => {
-                let id = Wire::get(r)?;
-                let n = usize::get(r)?;
-                Request::Der { id, bytes: r.take(n)?.to_vec() }
+                let id = Wire::get(r);
+                let n = usize::get(r);
+                Request::Der { id, bytes: r.take(n).to_vec() }
             }
-            3 => Request::MakeLink { id: Wire::get(r)?, inputs: Wire::get(r)? },
-            4 => Request::ReadLink { id: Wire::get(r)?, value: Wire::get(r)? },
-            5 => Request::ReadLog { id: Wire::get(r)?, text: Wire::get(r)?, inputs: Wire::get(r)? },
-            6 => Request::MaskLog { id: Wire::get(r)?, text: Wire::get(r)? },
-            _ => return None,
-        })
+            3 => Request::MakeLink { id: Wire::get(r), inputs: Wire::get(r) },
+            4 => Request::ReadLink { id: Wire::get(r), value: Wire::get(r) },
+            5 => Request::ReadLog { id: Wire::get(r), text: Wire::get(r), inputs: Wire::get(r) },
+            _ => Request::MaskLog { id: Wire::get(r), text: Wire::get(r) },
+        }
     }
 }
 
@@ -825,18 +859,17 @@ impl Wire for Response {
             }
         }
     }
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
-        Some(match tag(r)? {
+    fn get(r: &mut Reader<'_>) -> Self {
+        match tag(r, 8) {
             0 => Response::Ready,
-            1 => Response::Report { id: Wire::get(r)?, report: Wire::get(r)?, ms: Wire::get(r)? },
-            2 => Response::Inputs { id: Wire::get(r)?, from: Wire::get(r)?, inputs: Wire::get(r)?, stripped_private_keys: Wire::get(r)? },
-            3 => Response::Pem { id: Wire::get(r)?, pem: Wire::get(r)?, private_key_refused: Wire::get(r)?, problem: Wire::get(r)? },
-            4 => Response::LinkJson { id: Wire::get(r)?, json: Wire::get(r)?, stripped_private_keys: Wire::get(r)? },
-            5 => Response::Failed { id: Wire::get(r)?, code: Wire::get(r)?, message: Wire::get(r)? },
-            6 => Response::LogRead { id: Wire::get(r)?, summary: Wire::get(r)?, inputs: Wire::get(r)? },
-            7 => Response::MaskedLog { id: Wire::get(r)?, text: Wire::get(r)? },
-            _ => return None,
-        })
+            1 => Response::Report { id: Wire::get(r), report: Wire::get(r), ms: Wire::get(r) },
+            2 => Response::Inputs { id: Wire::get(r), from: Wire::get(r), inputs: Wire::get(r), stripped_private_keys: Wire::get(r) },
+            3 => Response::Pem { id: Wire::get(r), pem: Wire::get(r), private_key_refused: Wire::get(r), problem: Wire::get(r) },
+            4 => Response::LinkJson { id: Wire::get(r), json: Wire::get(r), stripped_private_keys: Wire::get(r) },
+            5 => Response::Failed { id: Wire::get(r), code: Wire::get(r), message: Wire::get(r) },
+            6 => Response::LogRead { id: Wire::get(r), summary: Wire::get(r), inputs: Wire::get(r) },
+            _ => Response::MaskedLog { id: Wire::get(r), text: Wire::get(r) },
+        }
     }
 }
 
@@ -851,6 +884,25 @@ mod tests {
         if !bytes.is_empty() {
             assert_eq!(decode::<T>(&bytes[..bytes.len() - 1]), None, "a cut message is refused");
         }
+    }
+
+    #[test]
+    fn wrong_bytes_are_refused_whole() {
+        // An unknown tag, of an enum with data and of a fieldless one.
+        assert_eq!(decode::<Response>(&[8]), None);
+        assert_eq!(decode::<Mark>(&[5]), None);
+        assert_eq!(decode::<Option<u8>>(&[2]), None);
+        assert_eq!(decode::<bool>(&[2]), None);
+        // A string that is not UTF-8, and a number too large for its type.
+        assert_eq!(decode::<String>(&[2, 0xff, 0xfe]), None);
+        assert_eq!(decode::<u8>(&[0x80, 0x02]), None);
+        // A list that claims 2^62 elements: refused at once, without reading or reserving them.
+        assert_eq!(decode::<Vec<String>>(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40]), None);
+        assert_eq!(decode::<BTreeMap<String, String>>(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40, 1, b'k']), None);
+        // Bytes left over after a whole value.
+        assert_eq!(decode::<u8>(&[1, 1]), None);
+        // And a good value still reads after all that.
+        assert_eq!(decode::<Vec<String>>(&[1, 2, b'o', b'k']), Some(vec!["ok".to_string()]));
     }
 
     #[test]
