@@ -69,6 +69,18 @@ function skipImportDesc(bytes, kind, at) {
   }
 }
 
+/**
+ * The import entry at `at`: its module and field names, where its kind byte and description
+ * start (`descStart`) and where the entry ends.
+ */
+function importAt(wasm, at) {
+  const [module, afterModule] = name(wasm, at);
+  const [field, descStart] = name(wasm, afterModule);
+  const kind = wasm[descStart];
+  if (field === '' && (kind === 0x7e || kind === 0x7f)) throw new Error('wasm-names: compact import encoding is not supported');
+  return { module, field, descStart, end: skipImportDesc(wasm, kind, descStart + 1) };
+}
+
 /** The module's sections: [{ id, start, end }] (start/end of the contents). */
 export function sections(bytes) {
   if (bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) throw new Error('wasm-names: not a WebAssembly module');
@@ -108,12 +120,8 @@ function renameInModule(wasm, glueModule, shortName) {
     body.push(...lebBytes(count));
     for (let i = 0; i < count; i += 1) {
       if (s.id === 2) {
-        const [module, afterModule] = name(wasm, at);
-        const [field, afterField] = name(wasm, afterModule);
-        const kind = wasm[afterField];
-        if (field === '' && (kind === 0x7e || kind === 0x7f)) throw new Error('wasm-names: compact import encoding is not supported');
-        const end = skipImportDesc(wasm, kind, afterField + 1);
-        body.push(...nameBytes(module), ...nameBytes(module === glueModule ? renamed(field) : field), ...wasm.subarray(afterField, end));
+        const { module, field, descStart, end } = importAt(wasm, at);
+        body.push(...nameBytes(module), ...nameBytes(module === glueModule ? renamed(field) : field), ...wasm.subarray(descStart, end));
         at = end;
       } else {
         const [field, afterField] = name(wasm, at);
@@ -141,9 +149,8 @@ export function glueModuleOf(wasm) {
     if (s.id !== 2) continue;
     let [count, at] = leb(wasm, s.start);
     for (let i = 0; i < count; i += 1) {
-      const [module, afterModule] = name(wasm, at);
-      const [, afterField] = name(wasm, afterModule);
-      at = skipImportDesc(wasm, wasm[afterField], afterField + 1);
+      const { module, end } = importAt(wasm, at);
+      at = end;
       if (/^\.\/.*_bg\.js$/.test(module)) modules.add(module);
     }
   }
