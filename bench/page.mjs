@@ -52,6 +52,33 @@ ${'<p>Postfix looked up fastmail.fm in the policy table and compared each refere
   );
 }
 
+/**
+ * The floor under any page that computes the verdict after navigation: the engine alone, through
+ * the JS API on the main thread (no page, no worker): fetch and compile the engine, decompress
+ * the link, explain, write the verdict into one element. Same stylesheet as the static page.
+ */
+function engineAloneReference(dir) {
+  for (const f of ['peername-api.js', 'peername-api_bg.wasm']) copyFileSync(join(distDir, f), join(dir, f));
+  writeFileSync(
+    join(dir, 'engine-alone.html'),
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>peername — the engine alone</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="stylesheet" href="style.css">
+<link rel="modulepreload" href="peername-api.js"><link rel="preload" href="peername-api_bg.wasm" as="fetch" type="application/wasm" crossorigin>
+<script type="module" src="engine-alone.js"></script></head>
+<body><main><section class="verdict"><h2 class="verdict-head"><span class="verdict-word"></span></h2></section></main></body></html>`,
+  );
+  writeFileSync(
+    join(dir, 'engine-alone.js'),
+    `import init, { explain } from './peername-api.js';
+const value = new URLSearchParams(location.hash.slice(1)).get('s');
+const bytes = Uint8Array.from(atob(value.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+const [json] = await Promise.all([new Response(inflated).text(), init()]);
+document.querySelector('.verdict-word').textContent = explain(JSON.parse(json).scenario).verdict.status;
+`,
+  );
+}
+
 /** Navigation → the verdict in the DOM and a frame painted, in ms, for `url` in a fresh context. */
 export async function timeToVerdict(browser, url) {
   const context = await browser.newContext({ serviceWorkers: 'block' });
@@ -116,22 +143,29 @@ export async function measurePage({ runs, row }) {
   const app = await serveDist('/');
   const dir = mkdtempSync(join(tmpdir(), 'peername-static-'));
   staticReference(dir);
+  engineAloneReference(dir);
   const plain = await startStaticServer({ root: dir, prefix: '/' });
   const browser = await launchBrowser();
   try {
     const link = `${app.url}#${permalink(seed)}`;
-    // Warm up both (disk cache, Chromium's compile cache is per context and not kept).
+    const alone = `${plain.url}engine-alone.html#${permalink(seed)}`;
+    // Warm up all three (disk cache, Chromium's compile cache is per context and not kept).
     await timeToVerdict(browser, link);
     await timeToVerdict(browser, plain.url);
+    await timeToVerdict(browser, alone);
     const appTimes = [];
     const plainTimes = [];
+    const aloneTimes = [];
     for (let i = 0; i < runs; i += 1) {
       plainTimes.push(await timeToVerdict(browser, plain.url));
       appTimes.push(await timeToVerdict(browser, link));
+      aloneTimes.push(await timeToVerdict(browser, alone));
     }
     const ratio = median(appTimes) / median(plainTimes);
     row('fastmail.fm permalink → verdict', `${median(appTimes).toFixed(1)} ms median (static page ${median(plainTimes).toFixed(1)} ms)`, 'reported', null);
     row('permalink ÷ static page', ratio.toFixed(2), '≤ 1.5', ratio <= 1.5);
+    const floor = median(aloneTimes) / median(plainTimes);
+    row('the engine alone (JS API, main thread, no page) ÷ static page', `${floor.toFixed(2)} (${median(aloneTimes).toFixed(1)} ms)`, 'reported', null);
 
     const { times, longTasks } = await keystrokeTimes(browser, app.url, bigScenario(), Math.max(runs * 3, 21));
     const m = median(times);
