@@ -133,14 +133,22 @@ fn rebuild_value(report_attempt: &HostAttempt, level: SecurityLevel, matches: Op
 
 /// The lines of the policy entry a fix replaces (the entry and its continuation lines), or
 /// `None` when the level did not come from an entry (the fix's line is added).
-fn replaced_lines(scenario: &Scenario, attempt: &HostAttempt) -> Option<[usize; 2]> {
-    let LevelSource::PolicyEntry { line: first, .. } = attempt.policy.level_source else { return None };
+fn replaced_lines(scenario: &Scenario, attempt: &HostAttempt, table: Option<&PolicyTable>) -> Option<[usize; 2]> {
+    let LevelSource::PolicyEntry { ref key, line: first } = attempt.policy.level_source else { return None };
     if first < 1 {
         return None;
     }
+    let text = scenario.policy_table.as_str();
+    // The entry's line starts where its key does (a line that starts with white space continues
+    // the one before), so the explanation's parse of the table says where to start reading.
+    let from = table.and_then(|t| t.find(key)).map(|(_, row)| row).filter(|row| row.line == first).map(|row| row.key_span.start);
+    let from = from.filter(|&at| at == 0 || text.as_bytes().get(at - 1) == Some(&b'\n'));
     // Split at '\n' (memchr) rather than `lines()`: the same line numbers, and a 10,000-line
     // table is skipped quickly; a trailing '\r' does not change the continuation test.
-    let mut lines = scenario.policy_table.split('\n').skip(first - 1);
+    let mut lines = match from.and_then(|at| text.get(at..)) {
+        Some(rest) => rest.split('\n').skip(0),
+        None => text.split('\n').skip(first - 1),
+    };
     // The entry's own line (never empty: an empty piece is past the end of the text).
     lines.next().filter(|l| !l.is_empty())?;
     let continuation = lines.take_while(|l| l.starts_with([' ', '\t'])).count();
@@ -196,9 +204,9 @@ fn looked_up_entries(scenario: &Scenario, report: &Report, table: Option<&Policy
     // table text: the bounded text is a prefix of it); else one streaming pass over the text.
     if let Some(table) = table {
         let kept = table
-            .rows
-            .iter()
-            .filter(|row| keys.iter().any(|k| folded_eq(k, &row.key)))
+            .rows_with_keys(&keys)
+            .into_iter()
+            .map(|i| &table.rows[i])
             .map(|row| KeptEntry { line: row.line, text: scenario.policy_table.get(row.key_span.start..row.value_span.end).unwrap_or_default().to_string() })
             .collect();
         return Some(kept);
@@ -279,7 +287,7 @@ fn suggest_with(scenario: &Scenario, report: &Report, reduce: bool, table: Optio
     }
 
     let kept = if candidates.is_empty() || !reduce { None } else { looked_up_entries(scenario, report, table) };
-    let replaces = replaced_lines(scenario, attempt);
+    let replaces = replaced_lines(scenario, attempt, table);
     // Each re-run gets its own table: copy the rest once, not the whole table per candidate.
     let without_table = Scenario { policy_table: String::new(), ..scenario.clone() };
     let mut fixes: Vec<Fix> = Vec::new();

@@ -58,6 +58,9 @@ pub struct PolicyTable {
     /// rows when it is empty).
     #[serde(skip)]
     index: KeyIndex,
+    /// The rows whose key an earlier row already has, in file order (built with `index`).
+    #[serde(skip)]
+    repeats: Vec<usize>,
 }
 
 /// Why a table cannot be used.
@@ -73,19 +76,34 @@ impl PolicyTable {
     /// Builds the table, applying the map kind's duplicate-key rule.
     pub fn new(kind: MapKind, title: &str, file: &str, rows: Vec<TableRow>) -> Self {
         let mut index = KeyIndex::with_capacity(rows.len());
-        let mut duplicate = None;
+        let mut repeats = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             if index.insert(&row.key, i, |r| rows[r].key.as_str()).is_some() {
-                duplicate = duplicate.or(Some(i));
+                repeats.push(i);
             }
         }
+        let duplicate = repeats.first().copied();
         // The key is compared folded but named as the duplicate line spells it (recorded from
         // Postfix 3.7.11: `example.com` then `Example.COM` logs `duplicate entry: "Example.COM"`).
         let unusable = duplicate.filter(|_| kind == MapKind::TextHash).and_then(|i| rows.get(i)).map(|row| TableError {
             text: format!("{}, line {}: duplicate entry: \"{}\"", file, row.line, row.key),
             line: row.line,
         });
-        PolicyTable { kind, title: title.to_string(), file: file.to_string(), rows, unusable, load_warnings: Vec::new(), index }
+        PolicyTable { kind, title: title.to_string(), file: file.to_string(), rows, unusable, load_warnings: Vec::new(), index, repeats }
+    }
+
+    /// Every row whose folded key equals one of `keys` folded, duplicates included, as row
+    /// indices in file order. With the index this costs the same for 10 rows as for 100,000.
+    pub fn rows_with_keys(&self, keys: &[String]) -> Vec<usize> {
+        let wanted = |i: &usize| keys.iter().any(|k| folded_eq(k, &self.rows[*i].key));
+        if self.index.is_empty() {
+            return (0..self.rows.len()).filter(wanted).collect();
+        }
+        let mut found: Vec<usize> = keys.iter().filter_map(|k| self.index.get(k, |r| self.rows[r].key.as_str())).collect();
+        found.extend(self.repeats.iter().copied().filter(wanted));
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 
     /// The first row whose folded key equals `key` folded (fixed-key tables fold keys).
@@ -217,6 +235,22 @@ mod tests {
         for dest in ["[mx.example.com]", "mx.example.com:2525", "[127.0.0.2]", "example.com.", "192.0.2.1"] {
             assert_eq!(walk_keys(dest, true).0, WalkShape::SingleLookup, "{dest}");
         }
+    }
+
+    #[test]
+    fn rows_with_keys_finds_every_row_of_each_key_in_file_order() {
+        let keys = ["a.example", "B.example", "A.EXAMPLE", "c.example", "b.example", "Straße.example", "STRASSE.example", "a.example"];
+        let rows: Vec<TableRow> = keys.iter().enumerate().map(|(i, k)| row(k, "secure", i + 1)).collect();
+        let table = PolicyTable::new(MapKind::Postmap, "hash:/t", "/t", rows.clone());
+        let scan = |wanted: &[String]| (0..rows.len()).filter(|&i| wanted.iter().any(|k| folded_eq(k, &rows[i].key))).collect::<Vec<_>>();
+        for wanted in [vec![], vec!["a.example"], vec!["b.EXAMPLE", "nothing.example"], vec!["straße.example", "c.example", "A.example"], vec!["strasse.example"]] {
+            let wanted: Vec<String> = wanted.into_iter().map(String::from).collect();
+            assert_eq!(table.rows_with_keys(&wanted), scan(&wanted), "{wanted:?}");
+        }
+        assert_eq!(table.rows_with_keys(&["A.Example".into()]), vec![0, 2, 7], "duplicates included, in file order");
+        // A table read back from JSON has no index: the same answer from a scan.
+        let unindexed: PolicyTable = serde_json::from_str(&serde_json::to_string(&table).unwrap()).unwrap();
+        assert_eq!(unindexed.rows_with_keys(&["a.example".into(), "b.example".into()]), vec![0, 1, 2, 4, 7]);
     }
 
     #[test]
