@@ -2,7 +2,6 @@
 //! trace, and look for fixes. The only public entry point renderers need.
 
 use crate::cert::chain::TrustStore;
-use crate::cert::pem::parse_certificates;
 use crate::cert::Certificate;
 use crate::config::Settings;
 use crate::delivery::{deliver, DeliveryRequest, ServerSide, Status};
@@ -14,7 +13,7 @@ use crate::input::mx::parse_mx;
 use crate::input::table::parse_table;
 use crate::nexthop::{route, DestinationInput};
 use crate::policy::effective::{global_level, AnchorFiles};
-use crate::memo::Memo;
+use crate::memo::{CertificateMemo, Memo, TableMemo};
 use std::rc::Rc;
 use crate::policy::lookup::{MapKind, PolicyTable, TableRow};
 use crate::report::{CertificateView, Report, Verdict, REPORT_SCHEMA};
@@ -60,10 +59,10 @@ fn map_spec(value: &str) -> Option<(MapKind, String, String)> {
     Some((k, first.to_string(), file.to_string()))
 }
 
-fn parse_chains(scenario: &Scenario, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, Vec<Certificate>)> {
+fn parse_chains(scenario: &Scenario, certs: &mut CertificateMemo, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, Vec<Certificate>)> {
     let mut chains = Vec::new();
     for (i, served) in scenario.certificates.iter().enumerate() {
-        let parsed = parse_certificates(served.pem.as_bytes(), Source::Certificates(i));
+        let parsed = certs.parse(&served.pem, Source::Certificates(i));
         diagnostics.extend(parsed.diagnostics);
         chains.push((served.host.trim().to_lowercase(), parsed.certificates));
     }
@@ -130,12 +129,12 @@ fn read_policy_table(text: &str, spec: Option<&(MapKind, String, String)>) -> (V
 /// Parses and resolves every input of `scenario`.
 pub fn prepare(scenario: &Scenario) -> Prepared {
     let (bounded, cuts) = crate::limits::enforce(scenario);
-    prepare_bounded(&bounded, cuts, None)
+    prepare_bounded(&bounded, cuts, None, &mut CertificateMemo::default())
 }
 
 /// [`prepare`] for a scenario already passed through [`crate::limits::enforce`], whose
-/// diagnostics are `cuts`.
-fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>, memo: Option<&mut Memo>) -> Prepared {
+/// diagnostics are `cuts`; `tables` and `certs` keep what was read for the next explanation.
+fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>, tables: Option<&mut TableMemo>, certs: &mut CertificateMemo) -> Prepared {
     let mut diagnostics = cuts;
     let version = match PostfixVersion::parse(&scenario.postfix_version) {
         Ok(v) => v,
@@ -180,7 +179,7 @@ fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>, memo: Option<&mut
         map_spec(&maps_value)
     };
     let spec = spec.map(|(kind, title, file)| (kind, title, if scenario.policy_file.is_empty() { file } else { scenario.policy_file.clone() }));
-    let (policy_diagnostics, table) = match memo {
+    let (policy_diagnostics, table) = match tables {
         Some(memo) => memo.policy_table(&scenario.policy_table, spec.as_ref(), || read_policy_table(&scenario.policy_table, spec.as_ref())),
         None => read_policy_table(&scenario.policy_table, spec.as_ref()),
     };
@@ -200,7 +199,7 @@ fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>, memo: Option<&mut
         Some(dns) => dns.clone(),
         None => dns_from_text(scenario, &mut diagnostics),
     };
-    let chains = parse_chains(scenario, &mut diagnostics);
+    let chains = parse_chains(scenario, certs, &mut diagnostics);
 
     let ca_configured = !settings.get("smtp_tls_CAfile").trim().is_empty() || !settings.get("smtp_tls_CApath").trim().is_empty() || settings.flag("tls_append_default_CA");
     let main_cf_given = !scenario.main_cf.trim().is_empty();
@@ -215,7 +214,7 @@ fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>, memo: Option<&mut
             CaTrust::Trusted | CaTrust::Unknown => TrustBasis::AssumeTrusted,
             CaTrust::Untrusted => TrustBasis::AssumeUntrusted,
             CaTrust::Bundle => {
-                let parsed = parse_certificates(scenario.ca_bundle.as_bytes(), Source::CaBundle);
+                let parsed = certs.parse(&scenario.ca_bundle, Source::CaBundle);
                 diagnostics.extend(parsed.diagnostics);
                 TrustBasis::Store(TrustStore { anchors: parsed.certificates })
             }
@@ -223,7 +222,7 @@ fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>, memo: Option<&mut
     };
     let mut anchor_files = BTreeMap::new();
     for (path, pem) in &scenario.trust_anchor_files {
-        let parsed = parse_certificates(pem.as_bytes(), Source::CaBundle);
+        let parsed = certs.parse(pem, Source::CaBundle);
         anchor_files.insert(path.clone(), parsed.certificates);
     }
     Prepared { version, at, settings, table, transport, dns, chains, trust, anchor_files, diagnostics }
@@ -285,27 +284,38 @@ pub fn explain_with_memo(scenario: &Scenario, memo: &mut Memo) -> Report {
 }
 
 fn explain_with(scenario: &Scenario, memo: Option<&mut Memo>) -> Report {
-    let (mut report, table) = explain_keeping_table(scenario, memo);
+    let mut own = CertificateMemo::default();
+    let (tables, certs) = match memo {
+        Some(memo) => (Some(&mut memo.tables), &mut memo.certificates),
+        None => (None, &mut own),
+    };
+    let (mut report, table) = explain_keeping_table(scenario, tables, certs);
     if !report.verdict.delivered && matches!(scenario.probe, Probe::Smtp) {
-        // The fix search finds the looked-up entries in the table already parsed here.
-        report.fixes = crate::fixes::suggest_with_table(scenario, &report, table.as_deref());
+        // The fix search finds the looked-up entries in the table already parsed here, and
+        // its re-runs the certificates read here.
+        report.fixes = crate::fixes::suggest_reusing(scenario, &report, table.as_deref(), certs);
     }
     report
 }
 
 /// [`explain`] without the fix search (which itself re-runs this function).
 pub fn explain_without_fixes(scenario: &Scenario) -> Report {
-    explain_keeping_table(scenario, None).0
+    explain_keeping_table(scenario, None, &mut CertificateMemo::default()).0
+}
+
+/// [`explain_without_fixes`] reading certificates through `certs` (the fix search's re-runs).
+pub(crate) fn explain_again(scenario: &Scenario, certs: &mut CertificateMemo) -> Report {
+    explain_keeping_table(scenario, None, certs).0
 }
 
 /// [`explain_without_fixes`], also giving back the policy table it parsed.
-fn explain_keeping_table(scenario: &Scenario, memo: Option<&mut Memo>) -> (Report, Option<Rc<PolicyTable>>) {
+fn explain_keeping_table(scenario: &Scenario, tables: Option<&mut TableMemo>, certs: &mut CertificateMemo) -> (Report, Option<Rc<PolicyTable>>) {
     // Every field is bounded before anything reads it, including the ones `prepare` does not
     // parse (destination, server settings, posttls-finger words, server reply); the report
     // lists the cuts.
     let (bounded, cuts) = crate::limits::enforce(scenario);
     let scenario = &bounded;
-    let prepared = prepare_bounded(scenario, cuts, memo);
+    let prepared = prepare_bounded(scenario, cuts, tables, certs);
     let Prepared { version, at, settings, table, transport, dns, chains, trust, anchor_files, mut diagnostics } = prepared;
     let mut certificates = Vec::new();
     for (input, (host, chain)) in chains.iter().enumerate() {

@@ -10,6 +10,7 @@ use crate::input::table_reader::TableReader;
 use crate::policy::effective::LevelSource;
 use crate::policy::entry::AttributeName;
 use crate::policy::level::SecurityLevel;
+use crate::memo::CertificateMemo;
 use crate::policy::lookup::PolicyTable;
 use crate::report::Report;
 use crate::scenario::Scenario;
@@ -238,18 +239,24 @@ fn reduced_table(kept: &[KeptEntry], replaces: Option<[usize; 2]>, line: &str) -
 
 /// Suggests fixes for a failed delivery.
 pub fn suggest(scenario: &Scenario, report: &Report) -> Vec<Fix> {
-    suggest_with(scenario, report, true, None)
+    suggest_with(scenario, report, true, None, &mut CertificateMemo::default())
 }
 
 /// [`suggest`] given the policy table the explanation parsed, so the table text is not read
 /// again.
 pub fn suggest_with_table(scenario: &Scenario, report: &Report, table: Option<&PolicyTable>) -> Vec<Fix> {
-    suggest_with(scenario, report, true, table)
+    suggest_with(scenario, report, true, table, &mut CertificateMemo::default())
+}
+
+/// [`suggest_with_table`], the re-runs reading certificates through `certs` (the explanation
+/// read them already: none is parsed again).
+pub(crate) fn suggest_reusing(scenario: &Scenario, report: &Report, table: Option<&PolicyTable>, certs: &mut CertificateMemo) -> Vec<Fix> {
+    suggest_with(scenario, report, true, table, certs)
 }
 
 /// [`suggest`]; `reduce` lets re-runs use only the looked-up entries (see [`looked_up_entries`]),
-/// found in `table` when given.
-fn suggest_with(scenario: &Scenario, report: &Report, reduce: bool, table: Option<&PolicyTable>) -> Vec<Fix> {
+/// found in `table` when given; re-runs read certificates through `certs`.
+fn suggest_with(scenario: &Scenario, report: &Report, reduce: bool, table: Option<&PolicyTable>, certs: &mut CertificateMemo) -> Vec<Fix> {
     let Some(delivery) = &report.delivery else { return Vec::new() };
     let Some(run) = delivery.destinations.last() else { return Vec::new() };
     let Some(attempt) = run.hosts.iter().rev().find(|h| h.connection.is_some()).or(run.hosts.last()) else { return Vec::new() };
@@ -305,7 +312,7 @@ fn suggest_with(scenario: &Scenario, report: &Report, reduce: bool, table: Optio
         if let Some(l) = &main_cf_line {
             changed.main_cf.push_str(&format!("\n{l}\n"));
         }
-        let rerun = crate::explain::explain_without_fixes(&changed);
+        let rerun = crate::explain::explain_again(&changed, certs);
         if !rerun.verdict.delivered {
             continue;
         }
@@ -351,10 +358,11 @@ mod tests {
                 if report.verdict.delivered {
                     continue;
                 }
-                let reduced = suggest_with(&scenario, &report, true, None);
+                let fresh = &mut CertificateMemo::default;
+                let reduced = suggest_with(&scenario, &report, true, None, &mut fresh());
                 let parsed = crate::explain::prepare(&scenario).table;
-                let from_table = suggest_with(&scenario, &report, true, parsed.as_deref());
-                let whole = suggest_with(&scenario, &report, false, None);
+                let from_table = suggest_with(&scenario, &report, true, parsed.as_deref(), &mut fresh());
+                let whole = suggest_with(&scenario, &report, false, None, &mut fresh());
                 assert_eq!(reduced, whole, "{name}\n{}", scenario.policy_table);
                 assert_eq!(from_table, whole, "{name}, from the parsed table\n{}", scenario.policy_table);
                 assert_eq!(crate::explain::explain(&scenario).fixes, whole, "{name}: explain() gives the same fixes");
