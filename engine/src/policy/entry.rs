@@ -360,6 +360,12 @@ fn split_nameval(text: &str) -> Result<(&str, &str), &'static str> {
     Ok((name, trim_space(value)))
 }
 
+/// Where `part` starts in `whole`, when `part` is a slice of `whole`.
+fn subslice_offset(whole: &str, part: &str) -> Option<usize> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    (start + part.len() <= whole.len()).then_some(start)
+}
+
 /// `valid_hostname()` as used for `servername` and `policy_domain`.
 fn valid_hostname(name: &str) -> bool {
     crate::input::hostname::valid_hostname(name)
@@ -552,7 +558,10 @@ fn parse_attribute(
                 SecurityLevel::Verify | SecurityLevel::Secure => ':',
                 _ => return bad_level(entry),
             };
-            let value_offset = raw.find(val).map(|o| tok_span.start + o);
+            // Where the value starts in the token: `val` is a slice of `raw` unless braces were
+            // unwrapped (searching for its text instead could find it inside the name:
+            // `match=a` has an "a" in "match").
+            let value_offset = subslice_offset(raw, val).or_else(|| raw.find(val)).map(|o| tok_span.start + o);
             let list = entry.matches.get_or_insert_with(Vec::new);
             let mut offset = 0;
             for piece in val.split(sep) {
@@ -668,6 +677,21 @@ mod tests {
 
     fn first_warning(e: &PolicyEntry) -> &str {
         e.warnings.first().map(|w| w.text.as_str()).unwrap_or("")
+    }
+
+    #[test]
+    fn match_elements_point_at_their_own_text() {
+        // The value "at" also occurs in the attribute's name: the span must cover the value's own.
+        for (value, starts) in [("secure match=at", vec![13]), ("secure match=at:t:.example.com", vec![13, 16, 18])] {
+            let e = parse(value, "3.11.6");
+            let found: Vec<usize> = e.matches.iter().flatten().map(|m| m.span.unwrap().start).collect();
+            assert_eq!(found, starts, "{value}");
+        }
+        // Inside braces (3.7+) the value is found in the token's text.
+        let braced = "secure { match = a:b }";
+        let e = parse(braced, "3.11.6");
+        let spans: Vec<&str> = e.matches.iter().flatten().map(|m| m.span.unwrap().slice(braced)).collect();
+        assert_eq!(spans.len(), 2);
     }
 
     #[test]
