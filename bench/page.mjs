@@ -122,7 +122,7 @@ export async function timeToVerdictRevisited(browser, urls, runs) {
  * `user@fastmail.fm.`), so each is a new explanation. `pn:update` is the page's own measure from
  * the input event to the DOM showing the report for it (web/src/app/hooks/use_document.rs).
  */
-async function keystrokeTimes(browser, url, scenario, presses) {
+export async function keystrokeTimes(browser, url, scenario, presses) {
   const { context, page, record } = await openPage(browser, url, { contextOptions: { viewport: { width: 1400, height: 1000 } } });
   try {
     await loadExample(page, record, 'fastmail');
@@ -155,7 +155,7 @@ async function keystrokeTimes(browser, url, scenario, presses) {
 }
 
 /** A 10,000-line table, then the seed's entry (line 10,001), and a 3-certificate chain. */
-function bigScenario() {
+export function bigScenario() {
   const lines = [];
   for (let i = 0; i < 10_000; i += 1) lines.push(`h${i}.e${i % 97}.org verify`);
   lines.push('fastmail.fm     secure ciphers=high');
