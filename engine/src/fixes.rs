@@ -140,16 +140,19 @@ fn replaced_lines(scenario: &Scenario, attempt: &HostAttempt, table: Option<&Pol
         return None;
     }
     let text = scenario.policy_table.as_str();
-    // The entry's line starts where its key does (a line that starts with white space continues
-    // the one before), so the explanation's parse of the table says where to start reading.
+    // Where the entry's line starts. It starts where its key does (a line that starts with white
+    // space continues the one before), so the explanation's parse of the table says; without a
+    // table, the text is read up to that line (memchr: a 10,000-line table is skipped quickly).
     let from = table.and_then(|t| t.find(key)).map(|(_, row)| row).filter(|row| row.line == first).map(|row| row.key_span.start);
     let from = from.filter(|&at| at == 0 || text.as_bytes().get(at - 1) == Some(&b'\n'));
-    // Split at '\n' (memchr) rather than `lines()`: the same line numbers, and a 10,000-line
-    // table is skipped quickly; a trailing '\r' does not change the continuation test.
-    let mut lines = match from.and_then(|at| text.get(at..)) {
-        Some(rest) => rest.split('\n').skip(0),
-        None => text.split('\n').skip(first - 1),
+    let at = match from {
+        Some(at) => at,
+        None if first == 1 => 0,
+        None => text.match_indices('\n').nth(first - 2)?.0 + 1,
     };
+    // Split at '\n' rather than `lines()`: the same line numbers, and a trailing '\r' does not
+    // change the continuation test.
+    let mut lines = text.get(at..)?.split('\n');
     // The entry's own line (never empty: an empty piece is past the end of the text).
     lines.next().filter(|l| !l.is_empty())?;
     let continuation = lines.take_while(|l| l.starts_with([' ', '\t'])).count();
@@ -242,14 +245,9 @@ pub fn suggest(scenario: &Scenario, report: &Report) -> Vec<Fix> {
     suggest_with(scenario, report, true, None, &mut CertificateMemo::default())
 }
 
-/// [`suggest`] given the policy table the explanation parsed, so the table text is not read
-/// again.
-pub fn suggest_with_table(scenario: &Scenario, report: &Report, table: Option<&PolicyTable>) -> Vec<Fix> {
-    suggest_with(scenario, report, true, table, &mut CertificateMemo::default())
-}
-
-/// [`suggest_with_table`], the re-runs reading certificates through `certs` (the explanation
-/// read them already: none is parsed again).
+/// [`suggest`] given the policy table the explanation parsed (the table text is not read
+/// again), the re-runs reading certificates through `certs` (the explanation read them
+/// already: none is parsed again).
 pub(crate) fn suggest_reusing(scenario: &Scenario, report: &Report, table: Option<&PolicyTable>, certs: &mut CertificateMemo) -> Vec<Fix> {
     suggest_with(scenario, report, true, table, certs)
 }
@@ -338,7 +336,7 @@ mod tests {
     #[test]
     fn reduced_re_runs_agree_with_whole_table_re_runs() {
         let noise = "other.example secure\n.fm encrypt\nFASTMAIL.FM.  verify\n# comment\n\n";
-        let (mut checked, mut with_fixes) = (0, 0);
+        let (mut checked, mut with_fixes, mut replaced_checked) = (0, 0, 0);
         for entry in std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")).into_iter().flatten().flatten() {
             let name = entry.file_name().to_string_lossy().to_string();
             if !name.ends_with(".json") {
@@ -363,6 +361,12 @@ mod tests {
                 let parsed = crate::explain::prepare(&scenario).table;
                 let from_table = suggest_with(&scenario, &report, true, parsed.as_deref(), &mut fresh());
                 let whole = suggest_with(&scenario, &report, false, None, &mut fresh());
+                let run = report.delivery.as_ref().and_then(|d| d.destinations.last());
+                if let Some(attempt) = run.and_then(|r| r.hosts.iter().rev().find(|h| h.connection.is_some()).or(r.hosts.last())) {
+                    let (found, read) = (replaced_lines(&scenario, attempt, parsed.as_deref()), replaced_lines(&scenario, attempt, None));
+                    assert_eq!(found, read, "{name}: the replaced lines from the parsed table and from the text");
+                    replaced_checked += usize::from(found.is_some());
+                }
                 assert_eq!(reduced, whole, "{name}\n{}", scenario.policy_table);
                 assert_eq!(from_table, whole, "{name}, from the parsed table\n{}", scenario.policy_table);
                 assert_eq!(crate::explain::explain(&scenario).fixes, whole, "{name}: explain() gives the same fixes");
@@ -371,6 +375,7 @@ mod tests {
             }
         }
         assert!(checked >= 8 && with_fixes >= 4, "only {checked} failing scenarios checked, {with_fixes} with fixes");
+        assert!(replaced_checked >= 8, "only {replaced_checked} replaced entries compared");
     }
 
     #[test]
