@@ -8,10 +8,8 @@
 // Prints each build's median and how many keystrokes it is of. PERFORMANCE.md's side-by-side
 // keystroke figures were taken with it.
 
-import { resolve } from 'node:path';
 import { launchBrowser } from '../tests/browser/harness.mjs';
-import { startStaticServer } from '../tests/browser/static-server.mjs';
-import { bigScenario, keystrokeTimes } from './page.mjs';
+import { bigScenario, keystrokeTimes, median, serveBuilds } from './page.mjs';
 
 const [a, b, roundsArg] = process.argv.slice(2);
 if (!a || !b) {
@@ -20,16 +18,8 @@ if (!a || !b) {
 }
 const rounds = Number(roundsArg ?? 4);
 const scenario = bigScenario();
-const builds = [
-  { name: a, server: await startStaticServer({ root: resolve(a), prefix: '/' }), times: [] },
-  { name: b, server: await startStaticServer({ root: resolve(b), prefix: '/' }), times: [] },
-];
+const builds = await serveBuilds([a, b]);
 const browser = await launchBrowser();
-const median = (xs) => {
-  const s = [...xs].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 try {
   for (let i = 0; i < rounds; i += 1) {
     for (const build of i % 2 ? [...builds].reverse() : builds) {

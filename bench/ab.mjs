@@ -9,10 +9,9 @@
 // side" figures for single changes were taken.
 
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { launchBrowser, repoRoot } from '../tests/browser/harness.mjs';
-import { startStaticServer } from '../tests/browser/static-server.mjs';
-import { permalink, timeToVerdict } from './page.mjs';
+import { median, permalink, serveBuilds, timeToVerdict } from './page.mjs';
 
 const [a, b, roundsArg] = process.argv.slice(2);
 if (!a || !b) {
@@ -21,16 +20,8 @@ if (!a || !b) {
 }
 const rounds = Number(roundsArg ?? 15);
 const seed = JSON.parse(readFileSync(join(repoRoot, 'examples', 'fastmail.json'), 'utf8'));
-const builds = [
-  { name: a, server: await startStaticServer({ root: resolve(a), prefix: '/' }), times: [] },
-  { name: b, server: await startStaticServer({ root: resolve(b), prefix: '/' }), times: [] },
-];
+const builds = await serveBuilds([a, b]);
 const browser = await launchBrowser();
-const median = (xs) => {
-  const s = [...xs].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 try {
   // One warm-up each (disk cache), then alternating rounds.
   for (const build of builds) await timeToVerdict(browser, `${build.server.url}#${permalink(seed)}`);

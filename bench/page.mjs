@@ -4,7 +4,7 @@
 
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { launchBrowser, openPage, repoRoot, distDir, serveDist } from '../tests/browser/harness.mjs';
 import { loadExample, longTasks, watchLongTasks } from '../tests/browser/page.mjs';
@@ -12,11 +12,17 @@ import { startStaticServer } from '../tests/browser/static-server.mjs';
 
 const VERDICT = '.verdict-word';
 
-const median = (xs) => {
+/** The median of a list of numbers. */
+export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+
+/** Serves each build folder (for the side-by-side scripts): `[{ name, server, times: [] }]`. */
+export async function serveBuilds(dirs) {
+  return Promise.all(dirs.map(async (dir) => ({ name: dir, server: await startStaticServer({ root: resolve(dir), prefix: '/' }), times: [] })));
+}
 
 /** `#s=…` for a scenario, as the page writes it (deflate-raw, base64url; engine/src/permalink.rs). */
 export function permalink(scenario) {

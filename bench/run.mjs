@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { launchBrowser, openPage, repoRoot, distDir, serveDist, waitForApp } from '../tests/browser/harness.mjs';
-import { measurePage, permalink } from './page.mjs';
+import { measurePage, median, permalink } from './page.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -24,11 +24,6 @@ const RUNS = Number(opt('runs', '5'));
 const ONLY = new Set((opt('only', 'size,lint,page,engine')).split(','));
 const CRITERION = opt('criterion', null);
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** Rows of the final table: what, figure, target, pass (null: reported, no target). */
 const rows = [];
