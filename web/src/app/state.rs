@@ -204,9 +204,47 @@ pub fn source_text(s: &Inputs, source: Source) -> Option<&str> {
     }
 }
 
+/// The state handle as a prop, equal to another when both were made from the same state value
+/// (its [`AppState::stamp`]). Every change makes a new value with a new stamp, so this never
+/// hides one, and a re-render no longer compares every pane's text (a 10,000-line table is
+/// 200 KB) to find out. (A handle itself always reads the newest state: only the stamp taken
+/// when it was made tells two apart.)
+#[cfg(target_arch = "wasm32")]
+#[derive(Clone)]
+pub struct StateHandle {
+    handle: yew::functional::UseReducerHandle<AppState>,
+    stamp: u64,
+}
+
+#[cfg(target_arch = "wasm32")]
+impl StateHandle {
+    /// The handle and the stamp of the state it reads now.
+    pub fn new(handle: yew::functional::UseReducerHandle<AppState>) -> Self {
+        let stamp = handle.stamp;
+        StateHandle { handle, stamp }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl PartialEq for StateHandle {
+    fn eq(&self, other: &Self) -> bool {
+        self.stamp == other.stamp
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl std::ops::Deref for StateHandle {
+    type Target = yew::functional::UseReducerHandle<AppState>;
+    fn deref(&self) -> &Self::Target {
+        &self.handle
+    }
+}
+
 /// Everything the page knows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppState {
+    /// Counts the state values the reducer made: a new value, a new stamp ([`StateHandle`]).
+    pub stamp: u64,
     /// The scenario being edited.
     pub scenario: Inputs,
     /// Bumped on every change of the scenario.
@@ -285,6 +323,7 @@ impl AppState {
     pub fn new(lang: Lang, embed: bool, now: String) -> Self {
         let scenario = Inputs { evaluated_at: Some(now), ..Inputs::default() };
         AppState {
+            stamp: 0,
             scenario,
             revision: 0,
             generations: [0; 9],
@@ -554,7 +593,8 @@ impl yew::Reducible for AppState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        Rc::new(Rc::unwrap_or_clone(self).apply(action))
+        let stamp = self.stamp + 1;
+        Rc::new(AppState { stamp, ..Rc::unwrap_or_clone(self).apply(action) })
     }
 }
 

@@ -14,7 +14,7 @@ use super::{class_list, Ctx};
 use crate::app::hooks::{read_fragment_on_load, use_document_lang, use_engine, use_explain_on_change, use_lingering, use_render_timing, use_words};
 use crate::app::i18n::{t, Lang};
 use crate::app::js;
-use crate::app::state::{AppState, Notice};
+use crate::app::state::{AppState, Notice, StateHandle};
 use gloo::events::EventListener;
 use peername_engine::permalink::parse_fragment;
 use yew::prelude::*;
@@ -103,7 +103,7 @@ pub fn app() -> Html {
         <ContextProvider<Ctx> context={ctx}>
             <div class={page_class} onfocusin={warm_up.reform(|e: FocusEvent| e.into())} onpointerover={warm_up.reform(|e: PointerEvent| e.into())}>
                 <a class="skip-link" href="#walk">{ t(lang, "app.skip-to-walk") }</a>
-                <Header state={state.clone()} />
+                <Header state={StateHandle::new(state.clone())} />
                 <Notices notices={state.notices.clone()} />
                 <main id="app" class="layout">
                     if !state.embed {
@@ -113,9 +113,9 @@ pub fn app() -> Html {
                                 <h2 id="inputs-heading">{ t(lang, "inputs.heading") }</h2>
                             </section>
                         } else if opened_with_link {
-                            <Deferred><Inputs state={state.clone()} /></Deferred>
+                            <Deferred><Inputs state={StateHandle::new(state.clone())} /></Deferred>
                         } else {
-                            <Inputs state={state.clone()} />
+                            <Inputs state={StateHandle::new(state.clone())} />
                         }
                     }
                     <section id="walk" class="walk-column" aria-labelledby="walk-heading" aria-busy={stale.to_string()}>

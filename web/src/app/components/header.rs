@@ -5,7 +5,7 @@ use super::use_ctx;
 use crate::app::hooks::copy_link;
 use crate::app::i18n::{t, Lang};
 use crate::app::js;
-use crate::app::state::{Action, AppState};
+use crate::app::state::{Action, StateHandle};
 use peername_engine::permalink::{parse_fragment, write_fragment};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -14,7 +14,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
     /// The whole state (the link needs the scenario).
-    pub state: UseReducerHandle<AppState>,
+    pub state: StateHandle,
 }
 
 /// The page header.

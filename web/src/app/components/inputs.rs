@@ -8,7 +8,7 @@ use super::trust_pane::TrustPane;
 use super::use_ctx;
 use super::version_pane::VersionPane;
 use crate::app::i18n::t;
-use crate::app::state::{Action, AppState, Field};
+use crate::app::state::{Action, AppState, Field, StateHandle};
 use peername_engine::diag::Source;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -17,7 +17,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct InputsProps {
     /// The state.
-    pub state: UseReducerHandle<AppState>,
+    pub state: StateHandle,
 }
 
 /// The diagnostics of the latest report that point into `source`, with their snippets (the

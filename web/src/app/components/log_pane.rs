@@ -10,7 +10,7 @@ use super::text_pane::{set_value_of, value_of};
 use super::use_ctx;
 use crate::app::i18n::{t, tf, tf_opt};
 use crate::app::paste::{take_over_paste, EDITABLE_MAX};
-use crate::app::state::{Action, AppState, Notice, Origin};
+use crate::app::state::{Action, Notice, Origin, StateHandle};
 use crate::app::text::stage;
 use crate::inputs::Inputs;
 use crate::logview::LogSummary;
@@ -21,7 +21,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct LogPaneProps {
     /// The state (its inputs complete what the log cannot tell).
-    pub state: UseReducerHandle<AppState>,
+    pub state: StateHandle,
 }
 
 /// The log pane.

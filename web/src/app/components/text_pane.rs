@@ -19,7 +19,7 @@ use yew::prelude::*;
 pub const DEBOUNCE_MS: u32 = 0;
 
 /// Props.
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct TextPaneProps {
     /// Which scenario field.
     pub field: Field,
@@ -37,6 +37,23 @@ pub struct TextPaneProps {
     pub text: AttrValue,
     /// What the engine said about this input.
     pub diagnostics: Findings,
+}
+
+/// Props are equal without comparing the texts, which can be 200 KB: what the pane renders from
+/// its text is whether it is held (its length) and, when held, the text itself; the text field's
+/// content is set only when `generation` changes.
+impl PartialEq for TextPaneProps {
+    fn eq(&self, other: &Self) -> bool {
+        let same_text = self.text.len() == other.text.len() && (self.text.len() <= EDITABLE_MAX || self.text == other.text);
+        self.field == other.field
+            && self.label == other.label
+            && self.hint == other.hint
+            && self.rows == other.rows
+            && self.mono == other.mono
+            && self.generation == other.generation
+            && same_text
+            && self.diagnostics == other.diagnostics
+    }
 }
 
 /// The pane's element id.
