@@ -300,7 +300,7 @@ fn explain_with(scenario: &Scenario, memo: Option<&mut Memo>) -> Report {
 
 /// [`explain`] without the fix search (which itself re-runs this function).
 pub fn explain_without_fixes(scenario: &Scenario) -> Report {
-    explain_keeping_table(scenario, None, &mut CertificateMemo::default()).0
+    explain_again(scenario, &mut CertificateMemo::default())
 }
 
 /// [`explain_without_fixes`] reading certificates through `certs` (the fix search's re-runs).

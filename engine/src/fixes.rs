@@ -2,7 +2,7 @@
 //! with its security cost, and each verified by re-running the engine on the changed scenario.
 
 use crate::cert::chain::X509Error;
-use crate::delivery::HostAttempt;
+use crate::delivery::{DestinationRun, HostAttempt};
 use crate::diag::Diagnostic;
 use crate::input::key_index::folded_eq;
 use crate::input::table::{EntryView, TableSink};
@@ -252,12 +252,18 @@ pub(crate) fn suggest_reusing(scenario: &Scenario, report: &Report, table: Optio
     suggest_with(scenario, report, true, table, certs)
 }
 
+/// The connection a fix is for: the last destination tried and its last host that connected
+/// (else its last host).
+fn fixed_attempt(report: &Report) -> Option<(&DestinationRun, &HostAttempt)> {
+    let run = report.delivery.as_ref()?.destinations.last()?;
+    let attempt = run.hosts.iter().rev().find(|h| h.connection.is_some()).or(run.hosts.last())?;
+    Some((run, attempt))
+}
+
 /// [`suggest`]; `reduce` lets re-runs use only the looked-up entries (see [`looked_up_entries`]),
 /// found in `table` when given; re-runs read certificates through `certs`.
 fn suggest_with(scenario: &Scenario, report: &Report, reduce: bool, table: Option<&PolicyTable>, certs: &mut CertificateMemo) -> Vec<Fix> {
-    let Some(delivery) = &report.delivery else { return Vec::new() };
-    let Some(run) = delivery.destinations.last() else { return Vec::new() };
-    let Some(attempt) = run.hosts.iter().rev().find(|h| h.connection.is_some()).or(run.hosts.last()) else { return Vec::new() };
+    let Some((run, attempt)) = fixed_attempt(report) else { return Vec::new() };
     let key = run.key.clone();
     let mut candidates: Vec<(FixKind, String)> = Vec::new();
     let level = attempt.policy.level;
@@ -356,13 +362,12 @@ mod tests {
                 if report.verdict.delivered {
                     continue;
                 }
-                let fresh = &mut CertificateMemo::default;
+                let fresh = CertificateMemo::default;
                 let reduced = suggest_with(&scenario, &report, true, None, &mut fresh());
                 let parsed = crate::explain::prepare(&scenario).table;
                 let from_table = suggest_with(&scenario, &report, true, parsed.as_deref(), &mut fresh());
                 let whole = suggest_with(&scenario, &report, false, None, &mut fresh());
-                let run = report.delivery.as_ref().and_then(|d| d.destinations.last());
-                if let Some(attempt) = run.and_then(|r| r.hosts.iter().rev().find(|h| h.connection.is_some()).or(r.hosts.last())) {
+                if let Some((_, attempt)) = fixed_attempt(&report) {
                     let (found, read) = (replaced_lines(&scenario, attempt, parsed.as_deref()), replaced_lines(&scenario, attempt, None));
                     assert_eq!(found, read, "{name}: the replaced lines from the parsed table and from the text");
                     replaced_checked += usize::from(found.is_some());
