@@ -214,6 +214,21 @@ fn lint_finds_one_of_each_mistake_at_its_exact_position() {
 }
 
 #[test]
+fn lint_json_lines_are_whole_diagnostics_with_their_file() {
+    let table = repo("cli/tests/fixtures/lint/one-of-each.tbl");
+    let (_, out, _) = run(peername().args(["lint", "--postfix", "3.3.0", "--texthash", "--format", "json"]).arg(&table));
+    assert_eq!(out.lines().count(), 9);
+    for line in out.lines() {
+        let mut v: Value = serde_json::from_str(line).expect("one JSON object per line");
+        let file = v.as_object_mut().and_then(|o| o.remove("file"));
+        assert_eq!(file, Some(Value::String(table.display().to_string())), "{line}");
+        // Every field of the engine's diagnostic, and nothing else: it reads back whole.
+        let d: peername_engine::diag::Diagnostic = serde_json::from_value(v.clone()).expect("a diagnostic");
+        assert_eq!(serde_json::to_value(&d).expect("serialises"), v, "{line}");
+    }
+}
+
+#[test]
 fn lint_versions_differ_and_clean_tables_pass() {
     let dir = temp_dir("lint");
     let table = dir.join("tls_policy");
