@@ -61,8 +61,9 @@ pub fn first_words<const N: usize>(s: &str) -> ([(usize, &str); N], usize) {
 /// Offset of a `#` that follows whitespace: text people mean as an end-of-line comment.
 /// Postfix has none (only whole-line comments), so that text is part of the value.
 pub fn inline_comment(s: &str) -> Option<usize> {
+    // `#` is rare: memchr finds each one, and only those are looked at.
     let b = s.as_bytes();
-    (1..b.len()).find(|&i| b.get(i) == Some(&b'#') && b.get(i - 1).is_some_and(|&p| is_space(p)))
+    s.match_indices('#').map(|(i, _)| i).find(|&i| i > 0 && b.get(i - 1).is_some_and(|&p| is_space(p)))
 }
 
 /// A character that is invisible, reorders text, or is a control character: in a key or a
