@@ -3,8 +3,7 @@
 //! bounded memory (one hash per key for duplicate detection).
 
 use crate::diag::{Diagnostic, Position, Severity, Source, Span};
-use crate::input::table::{fold_key, EntryView, TableSink};
-use crate::input::table_reader::TableReader;
+use crate::input::table::{fold_key, EntryView};
 use crate::policy::entry::{parse_entry_lean, token_spans, AttributeName, EntryContext, TrustAnchorSource};
 use crate::policy::level::SecurityLevel;
 use crate::version::PostfixVersion;
@@ -13,6 +12,28 @@ use std::collections::hash_map::Entry;
 use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 use std::io::BufRead;
+use std::ops::Range;
+
+mod pipeline;
+use pipeline::Batch;
+
+/// What the per-entry checks found, in file order.
+enum Found {
+    /// A finding about a line (from the table reader) or about an entry on its own.
+    Finding(Diagnostic),
+    /// An entry, with what the table-wide checks need of it.
+    Entry(FoundEntry),
+}
+
+/// An entry as the table-wide checks see it.
+struct FoundEntry {
+    /// Its key: this range of the batch's `keys`.
+    key: Range<usize>,
+    line: usize,
+    key_span: Span,
+    /// Where the key starts.
+    key_at: Position,
+}
 
 /// Options of a lint run.
 pub struct LintOptions {
@@ -71,28 +92,33 @@ impl CleanValues {
     }
 }
 
-/// The state of one lint run; the table reader hands it each entry in turn.
-struct Linter<'o, E: FnMut(Diagnostic)> {
+/// The table-wide half of a run: counts, duplicate keys and `.domain` keys without a bare
+/// entry, and every finding handed to `emit` in file order. It sees what [`EntryChecks`] found,
+/// batch by batch ([`pipeline`]).
+struct Collator<'o, E: FnMut(Diagnostic)> {
     opts: &'o LintOptions,
     emit: E,
     summary: LintSummary,
     first_lines: FirstLines,
     dot_keys: Vec<(String, usize, Span)>,
-    clean: CleanValues,
 }
 
 /// Postfix's own warning for a duplicate key, as recorded from Postfix 3.7.11: texthash names
 /// the line and the key as that line spells it; `postmap hash:` names the built file and the
 /// folded key, without a line.
-fn postfix_duplicate_warning(texthash: bool, entry: &EntryView<'_>) -> String {
+fn postfix_duplicate_warning(texthash: bool, key: &str, line: usize) -> String {
     if texthash {
-        format!("FILE, line {}: duplicate entry: \"{}\"", entry.line, entry.key)
+        format!("FILE, line {line}: duplicate entry: \"{key}\"")
     } else {
-        format!("FILE.db: duplicate entry: \"{}\"", fold_key(entry.key))
+        format!("FILE.db: duplicate entry: \"{}\"", fold_key(key))
     }
 }
 
-impl<E: FnMut(Diagnostic)> Linter<'_, E> {
+impl<'o, E: FnMut(Diagnostic)> Collator<'o, E> {
+    fn new(opts: &'o LintOptions, emit: E) -> Self {
+        Collator { opts, emit, summary: LintSummary::default(), first_lines: FirstLines::default(), dot_keys: Vec::new() }
+    }
+
     fn report(&mut self, d: Diagnostic) {
         match d.severity {
             Severity::Error => self.summary.errors += 1,
@@ -102,19 +128,50 @@ impl<E: FnMut(Diagnostic)> Linter<'_, E> {
         (self.emit)(d);
     }
 
-    fn duplicate(&self, entry: &EntryView<'_>, first: usize) -> Diagnostic {
+    /// Everything in a batch, in order.
+    fn take(&mut self, batch: Batch) {
+        for found in batch.found {
+            match found {
+                Found::Finding(d) => self.report(d),
+                Found::Entry(e) => self.entry(&e, batch.keys.get(e.key.clone()).unwrap_or("")),
+            }
+        }
+    }
+
+    /// An entry: counted, its key remembered, a repeated key reported.
+    fn entry(&mut self, entry: &FoundEntry, key: &str) {
+        self.summary.entries += 1;
+        match self.first_lines.entry(folded_hash(key)) {
+            Entry::Occupied(first) => {
+                let first = *first.get();
+                let d = self.duplicate(entry, key, first);
+                self.report(d);
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(entry.line);
+            }
+        }
+        if key.starts_with('.') {
+            self.dot_keys.push((key.to_string(), entry.line, entry.key_span));
+        }
+    }
+
+    fn duplicate(&self, entry: &FoundEntry, key: &str, first: usize) -> Diagnostic {
         let (sev, text) = if self.opts.texthash {
-            (Severity::Error, format!("duplicate key \"{}\" (first on line {first}): with texthash the whole table becomes unusable and every lookup defers", entry.key))
+            (Severity::Error, format!("duplicate key \"{key}\" (first on line {first}): with texthash the whole table becomes unusable and every lookup defers"))
         } else {
-            (Severity::Warning, format!("duplicate key \"{}\" (first on line {first}): postmap keeps the first value and ignores this one", entry.key))
+            (Severity::Warning, format!("duplicate key \"{key}\" (first on line {first}): postmap keeps the first value and ignores this one"))
         };
         let d = Diagnostic::new("lint.duplicate-key", sev, Source::PolicyTable, text);
-        let d = if self.opts.texthash { d.param("variant", "texthash") } else { d };
-        d.at(entry.key_span())
-            .param("key", entry.key)
+        let mut d = if self.opts.texthash { d.param("variant", "texthash") } else { d };
+        d = d
+            .at(entry.key_span)
+            .param("key", key)
             .param("first_line", first.to_string())
-            .param("postfix_warning", postfix_duplicate_warning(self.opts.texthash, entry))
-            .hint("Merge the two lines into one entry.")
+            .param("postfix_warning", postfix_duplicate_warning(self.opts.texthash, key, entry.line))
+            .hint("Merge the two lines into one entry.");
+        d.position = Some(entry.key_at);
+        d
     }
 
     /// The `.domain` keys whose bare domain has no entry of its own.
@@ -136,32 +193,33 @@ impl<E: FnMut(Diagnostic)> Linter<'_, E> {
     }
 }
 
-impl<E: FnMut(Diagnostic)> TableSink for Linter<'_, E> {
-    fn entry(&mut self, entry: &EntryView<'_>) {
-        self.summary.entries += 1;
-        let h = folded_hash(entry.key);
-        let first = match self.first_lines.entry(h) {
-            Entry::Occupied(first) => Some(*first.get()),
-            Entry::Vacant(slot) => {
-                slot.insert(entry.line);
-                None
-            }
-        };
-        if let Some(first) = first {
-            let d = self.duplicate(entry, first);
-            self.report(located(entry, d));
-        }
-        if entry.key.starts_with('.') {
-            self.dot_keys.push((entry.key.to_string(), entry.line, entry.key_span()));
-        }
+/// The per-entry half of a run: what one entry shows on its own (a key with a trailing dot,
+/// the value's findings), with the values already found clean remembered.
+struct EntryChecks<'o> {
+    opts: &'o LintOptions,
+    clean: CleanValues,
+}
+
+impl EntryChecks<'_> {
+    /// Appends the entry and then its own findings to `out`.
+    fn check(&mut self, entry: &EntryView<'_>, keys: &mut String, out: &mut Vec<Found>) {
+        let at = keys.len();
+        keys.push_str(entry.key);
+        let key_span = entry.key_span();
+        out.push(Found::Entry(FoundEntry {
+            key: at..keys.len(),
+            line: entry.line,
+            key_span,
+            key_at: entry.position(key_span.start),
+        }));
         if entry.key.len() > 1 && entry.key.ends_with('.') {
             let key = entry.key;
             let d = Diagnostic::warning("lint.key-trailing-dot", Source::PolicyTable, format!("key \"{key}\" ends with a dot: no next-hop is ever looked up with a trailing dot"))
-                .at(entry.key_span())
+                .at(key_span)
                 .hint(format!("Use \"{}\".", key.trim_end_matches('.')))
                 .param("key", key)
                 .param("suggestion", key.trim_end_matches('.'));
-            self.report(located(entry, d));
+            out.push(Found::Finding(located(entry, d)));
         }
         if self.clean.contains(entry.value) {
             return;
@@ -170,29 +228,18 @@ impl<E: FnMut(Diagnostic)> TableSink for Linter<'_, E> {
         if findings.is_empty() {
             self.clean.remember(entry.value);
         }
-        for d in findings {
-            self.report(located(entry, d));
-        }
-    }
-
-    fn diagnostic(&mut self, d: Diagnostic) {
-        self.report(d);
+        out.extend(findings.into_iter().map(|d| Found::Finding(located(entry, d))));
     }
 }
 
 /// Lints a table read from `reader`, calling `emit` for every finding in file order (the
-/// `.domain` findings, which need the whole table, come last).
-pub fn lint<R: BufRead>(reader: R, opts: &LintOptions, emit: impl FnMut(Diagnostic)) -> LintSummary {
-    let mut linter = Linter {
-        opts,
-        emit,
-        summary: LintSummary::default(),
-        first_lines: FirstLines::default(),
-        dot_keys: Vec::new(),
-        clean: CleanValues { set: HashSet::default(), bytes: 0 },
-    };
-    TableReader::new(reader, Source::PolicyTable).scan(&mut linter);
-    linter.finish()
+/// `.domain` findings, which need the whole table, come last). Reading and checking entries
+/// runs on a thread of its own where the platform has one, beside the caller's, which keeps
+/// the table-wide state and calls `emit`.
+pub fn lint<R: BufRead + Send>(reader: R, opts: &LintOptions, emit: impl FnMut(Diagnostic)) -> LintSummary {
+    let mut collator = Collator::new(opts, emit);
+    pipeline::run(reader, opts, pipeline::Threads::Available, pipeline::BATCH, |batch| collator.take(batch));
+    collator.finish()
 }
 
 /// Fills the line and column of a finding inside `entry`.
@@ -349,6 +396,52 @@ mod tests {
         };
         assert_eq!(warning(true), "FILE, line 2: duplicate entry: \"EXAMPLE.Com\"");
         assert_eq!(warning(false), "FILE.db: duplicate entry: \"example.com\"");
+    }
+
+    /// A run with the reading side on `threads`, in batches of `size`.
+    fn run_on(text: &str, threads: pipeline::Threads, size: usize) -> (LintSummary, Vec<Diagnostic>) {
+        let opts = LintOptions { version: PostfixVersion::parse("3.7.11").unwrap(), texthash: false };
+        let mut found = Vec::new();
+        let mut collator = Collator::new(&opts, |d| found.push(d));
+        pipeline::run(text.as_bytes(), &opts, threads, size, |batch| collator.take(batch));
+        let summary = collator.finish();
+        (summary, found)
+    }
+
+    const LINES: [&str; 12] = [
+        "example.com secure match=.example.com",
+        "EXAMPLE.com verify",
+        ".example.com dane-only",
+        "example.net. secure match=*.example.net",
+        "example.org fingerprint match=AA:BB|zz",
+        "  servername=hostname",
+        "# a comment",
+        "",
+        "example.edu encrypt protocols=!SSLv2,!SSLv3",
+        "k\u{200b}ey may # later",
+        "lonely",
+        "[mx.example.com]:25 secure ciphers=high",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn two_threads_find_what_one_finds(picks in proptest::collection::vec(0..LINES.len(), 0..60), size in 1usize..6) {
+            let text: String = picks.iter().map(|&i| format!("{}\n", LINES[i])).collect();
+            let one = run_on(&text, pipeline::Threads::One, pipeline::BATCH);
+            let two = run_on(&text, pipeline::Threads::Available, size);
+            proptest::prop_assert_eq!(one, two);
+        }
+    }
+
+    #[test]
+    fn batches_keep_file_order_across_their_ends() {
+        let text: String = LINES.iter().map(|l| format!("{l}\n")).collect::<String>().repeat(3);
+        let (summary, found) = run_on(&text, pipeline::Threads::Available, 2);
+        assert_eq!(summary, run(&text, "3.7.11", false).0);
+        let lines: Vec<usize> = found.iter().filter(|d| d.code != "lint.dot-key-not-bare").filter_map(|d| d.position).map(|p| p.line).collect();
+        assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{lines:?}");
+        let duplicates = found.iter().filter(|d| d.code == "lint.duplicate-key").count();
+        assert_eq!(duplicates, 1 + 2 * 8, "{found:?}");
     }
 
     #[test]
