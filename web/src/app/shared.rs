@@ -32,3 +32,60 @@ impl<T: ?Sized> Deref for Shared<T> {
         &self.0
     }
 }
+
+/// `items`, each shared, reusing the shared value in `kept` at the same place where it is
+/// equal: a list rebuilt from a new report keeps the identity of what did not change, so
+/// components given those items by identity do not render again. `kept` becomes the new list.
+pub fn share_unchanged<T: Clone + PartialEq>(kept: &mut Vec<Shared<T>>, items: &[T]) -> Vec<Shared<T>> {
+    let shared: Vec<Shared<T>> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| match kept.get(i) {
+            Some(old) if **old == *item => old.clone(),
+            _ => Shared::new(item.clone()),
+        })
+        .collect();
+    kept.clone_from(&shared);
+    shared
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::{ReportView, StepView};
+    use peername_engine::scenario::Scenario;
+
+    #[test]
+    fn equal_items_keep_their_identity() {
+        let mut kept = Vec::new();
+        let first = share_unchanged(&mut kept, &["a", "b", "c"]);
+        let next = share_unchanged(&mut kept, &["a", "x", "c", "d"]);
+        assert_eq!(next.iter().map(|s| **s).collect::<Vec<_>>(), ["a", "x", "c", "d"]);
+        assert!(next[0] == first[0] && next[2] == first[2]);
+        assert!(next[1] != first[1]);
+        assert_eq!(kept.len(), 4);
+        assert!(share_unchanged(&mut kept, &[] as &[&str]).is_empty() && kept.is_empty());
+    }
+
+    fn trace(mx: &str) -> Vec<StepView> {
+        let scenario = Scenario {
+            policy_table: "example.com secure match=.example.com\n".into(),
+            destination: "user@example.com".into(),
+            mx: mx.into(),
+            ..Scenario::default()
+        };
+        ReportView::of(&peername_engine::explain(&scenario)).trace
+    }
+
+    #[test]
+    fn an_edit_renews_only_the_steps_it_changed() {
+        let mut kept = Vec::new();
+        let before = share_unchanged(&mut kept, &trace("mx.example.com\n"));
+        let edited = trace("mx2.example.com\n");
+        let after = share_unchanged(&mut kept, &edited);
+        let renewed = after.iter().zip(&before).filter(|(a, b)| a != b).count();
+        let differing = edited.iter().zip(&before).filter(|(a, b)| *a != &***b).count();
+        assert_eq!(renewed, differing);
+        assert!(renewed > 0 && renewed < edited.len(), "{renewed} of {}", edited.len());
+    }
+}

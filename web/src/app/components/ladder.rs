@@ -20,7 +20,7 @@ pub struct LadderProps {
 pub fn ladder(props: &LadderProps) -> Html {
     let ctx = use_ctx();
     let lang = ctx.lang;
-    let Some(DetailView::PolicyLookup { table, shape, probes }) = props.at.step().map(|s| &s.detail) else { return html! {} };
+    let DetailView::PolicyLookup { table, shape, probes } = &props.at.step.detail else { return html! {} };
     let shape = match shape {
         WalkShape::ParentWalk => t(lang, "ladder.parent-walk"),
         WalkShape::SingleLookup => t(lang, "ladder.single-lookup"),

@@ -35,27 +35,21 @@ use super::hooks::EngineHandle;
 use super::i18n::Lang;
 use super::shared::Shared;
 use super::state::AppState;
-use crate::view::{ConnectionView, DetailView, RefView, ReportView, StepView};
+use crate::view::{ConnectionView, DetailView, RefView, StepView};
 use yew::prelude::*;
 
-/// One step of a report, as a prop: the report is shared, never copied into child components.
+/// One step of a report, as a prop: shared, never copied into child components, and equal
+/// only to itself (see the walk: an unchanged step keeps its identity across reports).
 #[derive(Clone, PartialEq)]
 pub struct StepRef {
-    /// The report.
-    pub report: Shared<ReportView>,
-    /// The step's index in its trace.
-    pub index: usize,
+    /// The step.
+    pub step: Shared<StepView>,
 }
 
 impl StepRef {
-    /// The step.
-    pub fn step(&self) -> Option<&StepView> {
-        self.report.trace.get(self.index)
-    }
-
     /// The references and connection of a server (or posttls-finger) step.
     pub fn server(&self) -> Option<(&[RefView], Option<&ConnectionView>)> {
-        match &self.step()?.detail {
+        match &self.step.detail {
             DetailView::Server(s) => Some((&s.references, s.connection.as_ref())),
             DetailView::Finger { references, connection, .. } => Some((references, connection.as_deref())),
             _ => None,

@@ -8,7 +8,7 @@ use super::{class_list, use_ctx, StepRef};
 use crate::app::i18n::{t, tf, Lang};
 use crate::app::shared::Shared;
 use crate::app::text::{finger_equivalent, level_source, mark_class, mark_icon, mark_word, match_source, postconf_url, rule_text, rule_versions, step_summary, step_title};
-use crate::view::{DetailView, MxView, ReportView, RouteSourceView, StepView as Step};
+use crate::view::{DetailView, MxView, RouteSourceView, StepView as Step};
 use peername_engine::trace::Mark;
 use peername_engine::version::Era;
 use yew::prelude::*;
@@ -16,10 +16,8 @@ use yew::prelude::*;
 /// Props.
 #[derive(Properties, PartialEq)]
 pub struct StepProps {
-    /// The report.
-    pub report: Shared<ReportView>,
-    /// The step's index in the trace.
-    pub index: usize,
+    /// The step (shared: an unchanged step keeps its identity from one report to the next).
+    pub step: Shared<Step>,
     /// Its outcome under the previous Postfix version, when that differed.
     pub was: Option<Mark>,
     /// This step decided the verdict.
@@ -161,7 +159,7 @@ fn detail(lang: Lang, step: &Step, at: &StepRef) -> Html {
 pub fn step_view(props: &StepProps) -> Html {
     let ctx = use_ctx();
     let lang = ctx.lang;
-    let Some(step) = props.report.trace.get(props.index) else { return html! {} };
+    let step = &*props.step;
     let class = mark_class(step.mark);
     let rule = match &step.detail {
         DetailView::Version(_, era) => t(lang, version_rule_key(*era)).to_string(),
@@ -184,7 +182,7 @@ pub fn step_view(props: &StepProps) -> Html {
             if let Some(was) = props.was {
                 <p class="step-changed"><span aria-hidden="true">{ "↻ " }</span>{ tf(lang, "walk.was", &[("mark", mark_word(lang, was))]) }</p>
             }
-            { detail(lang, step, &StepRef { report: props.report.clone(), index: props.index }) }
+            { detail(lang, step, &StepRef { step: props.step.clone() }) }
             <p class="rule">
                 <span class="rule-label">{ t(lang, "walk.rule") }</span>{ " " }<span class="rule-versions">{ rule_versions(lang, &step.rule) }</span>{ ":" }
                 { " " }{ rule }

@@ -4,7 +4,7 @@ use super::step::StepView;
 use super::use_ctx;
 use crate::app::changes::{Change, changed_steps};
 use crate::app::i18n::t;
-use crate::app::shared::Shared;
+use crate::app::shared::{share_unchanged, Shared};
 use peername_engine::trace::Mark;
 use crate::view::ReportView;
 use yew::prelude::*;
@@ -31,12 +31,17 @@ pub fn walk(props: &WalkProps) -> Html {
         })
     };
     let deciding = props.report.verdict.deciding_step;
+    let kept = use_mut_ref(Vec::new);
+    // Steps compare by identity: an equal step keeps the previous report's, so only the steps
+    // an edit changed render again (a keystroke in the destination changes one of twelve).
+    let steps = share_unchanged(&mut kept.borrow_mut(), &props.report.trace);
     html! {
         <section class="walk" aria-labelledby="steps-heading">
             <h2 id="steps-heading">{ t(lang, "walk.steps") }</h2>
             <ol class="steps">
-                { for props.report.trace.iter().enumerate().map(|(i, step)| html! {
-                    <StepView key={step.number} report={props.report.clone()} index={i} was={was(step.number)} deciding={deciding == Some(i)} />
+                { for steps.into_iter().enumerate().map(|(i, step)| {
+                    let number = step.number;
+                    html! { <StepView key={number} was={was(number)} deciding={deciding == Some(i)} {step} /> }
                 }) }
             </ol>
         </section>
