@@ -25,6 +25,7 @@ use peername_engine::tls::verify::{ChainStep, Event, Verification};
 use peername_engine::trace::{Mark, RuleRef, Step, StepDetail};
 use peername_engine::version::Era;
 use peername_engine::Report;
+use std::rc::Rc;
 
 /// The report, as shown.
 /// Most diagnostics of one source the worker sends (a pane shows that many and counts the rest):
@@ -42,7 +43,7 @@ pub struct ReportView {
     /// The short answer.
     pub verdict: Verdict,
     /// The steps.
-    pub trace: Vec<StepView>,
+    pub trace: Vec<Rc<StepView>>,
     /// Input problems: the first [`DIAGNOSTICS_PER_SOURCE`] of each source.
     pub diagnostics: Vec<Diagnostic>,
     /// How many more problems a source had than were sent: `(source, count)`.
@@ -547,7 +548,7 @@ impl ReportView {
             trace: r
                 .trace
                 .iter()
-                .map(|s: &Step| StepView { number: s.number, mark: s.mark, title: s.title.clone(), summary: s.summary.clone(), rule: s.rule.clone(), detail: detail(&s.detail) })
+                .map(|s: &Step| Rc::new(StepView { number: s.number, mark: s.mark, title: s.title.clone(), summary: s.summary.clone(), rule: s.rule.clone(), detail: detail(&s.detail) }))
                 .collect(),
             diagnostics,
             diagnostics_more,

@@ -228,6 +228,15 @@ impl<T: Wire> Wire for Vec<T> {
     }
 }
 
+impl<T: Wire> Wire for std::rc::Rc<T> {
+    fn put(&self, w: &mut Vec<u8>) {
+        (**self).put(w);
+    }
+    fn get(r: &mut Reader<'_>) -> Self {
+        std::rc::Rc::new(T::get(r))
+    }
+}
+
 impl<T: Wire> Wire for Box<T> {
     fn put(&self, w: &mut Vec<u8>) {
         (**self).put(w);

@@ -33,16 +33,16 @@ impl<T: ?Sized> Deref for Shared<T> {
     }
 }
 
-/// `items`, each shared, reusing the shared value in `kept` at the same place where it is
-/// equal: a list rebuilt from a new report keeps the identity of what did not change, so
-/// components given those items by identity do not render again. `kept` becomes the new list.
-pub fn share_unchanged<T: Clone + PartialEq>(kept: &mut Vec<Shared<T>>, items: &[T]) -> Vec<Shared<T>> {
+/// `items` as shared values, each the one in `kept` at the same place where that is equal: a
+/// list from a new report keeps the identity of what did not change, so components given
+/// those items by identity do not render again. `kept` becomes the new list.
+pub fn share_unchanged<T: PartialEq>(kept: &mut Vec<Shared<T>>, items: &[Rc<T>]) -> Vec<Shared<T>> {
     let shared: Vec<Shared<T>> = items
         .iter()
         .enumerate()
         .map(|(i, item)| match kept.get(i) {
-            Some(old) if **old == *item => old.clone(),
-            _ => Shared::new(item.clone()),
+            Some(old) if **old == **item => old.clone(),
+            _ => Shared(Rc::clone(item)),
         })
         .collect();
     kept.clone_from(&shared);
@@ -58,16 +58,17 @@ mod tests {
     #[test]
     fn equal_items_keep_their_identity() {
         let mut kept = Vec::new();
-        let first = share_unchanged(&mut kept, &["a", "b", "c"]);
-        let next = share_unchanged(&mut kept, &["a", "x", "c", "d"]);
+        let list = |items: &[&'static str]| items.iter().map(|&s| Rc::new(s)).collect::<Vec<_>>();
+        let first = share_unchanged(&mut kept, &list(&["a", "b", "c"]));
+        let next = share_unchanged(&mut kept, &list(&["a", "x", "c", "d"]));
         assert_eq!(next.iter().map(|s| **s).collect::<Vec<_>>(), ["a", "x", "c", "d"]);
         assert!(next[0] == first[0] && next[2] == first[2]);
         assert!(next[1] != first[1]);
         assert_eq!(kept.len(), 4);
-        assert!(share_unchanged(&mut kept, &[] as &[&str]).is_empty() && kept.is_empty());
+        assert!(share_unchanged(&mut kept, &list(&[])).is_empty() && kept.is_empty());
     }
 
-    fn trace(mx: &str) -> Vec<StepView> {
+    fn trace(mx: &str) -> Vec<Rc<StepView>> {
         let scenario = Scenario {
             policy_table: "example.com secure match=.example.com\n".into(),
             destination: "user@example.com".into(),
@@ -84,7 +85,7 @@ mod tests {
         let edited = trace("mx2.example.com\n");
         let after = share_unchanged(&mut kept, &edited);
         let renewed = after.iter().zip(&before).filter(|(a, b)| a != b).count();
-        let differing = edited.iter().zip(&before).filter(|(a, b)| *a != &***b).count();
+        let differing = edited.iter().zip(&before).filter(|(a, b)| ***a != ***b).count();
         assert_eq!(renewed, differing);
         assert!(renewed > 0 && renewed < edited.len(), "{renewed} of {}", edited.len());
     }
