@@ -476,7 +476,7 @@ fn tlsa_advice(chains: &[(String, Vec<Certificate>)], dns: &Dns) -> crate::repor
     let mut advice = TlsaAdvice::default();
     for (host, chain) in chains {
         for (depth, r) in suggested_records(chain) {
-            let hex: String = r.data.iter().map(|b| format!("{b:02x}")).collect();
+            let hex = crate::cert::lower_hex(&r.data);
             advice.suggested.push(SuggestedRecord { host: host.clone(), depth, record: format!("{} {} {} {hex}", r.usage, r.selector, r.mtype) });
         }
     }

@@ -214,7 +214,7 @@ pub struct Certificate {
 
 /// Uppercase hex of an INTEGER's value as OpenSSL prints serials.
 fn serial_to_hex(raw: &[u8]) -> String {
-    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02X}")).collect::<String>();
+    let hex = super::fingerprint::upper_hex;
     if raw.is_empty() {
         return "00".to_string();
     }

@@ -431,7 +431,7 @@ mod tests {
     }
 
     fn hex_sha256(der: &[u8]) -> String {
-        digest(DigestAlg::Sha256, der).iter().map(|b| format!("{b:02x}")).collect()
+        crate::cert::lower_hex(&digest(DigestAlg::Sha256, der))
     }
 
     fn certs(pems: &[String]) -> Vec<Certificate> {

@@ -110,18 +110,35 @@ pub fn digest(alg: DigestAlg, bytes: &[u8]) -> Vec<u8> {
     }
 }
 
-/// Postfix's fingerprint spelling: uppercase hex pairs joined by `:` (`D8:F5:7E:…`).
-pub fn colon_hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+/// Hex pairs of `bytes` with the given digits, `separator` between pairs (one table lookup per
+/// digit: formatting each byte with `format!` allocated once per byte, on every explanation).
+fn hex_with(bytes: &[u8], digits: &[u8; 16], separator: Option<char>) -> String {
     let mut s = String::with_capacity(bytes.len() * 3);
     for (i, b) in bytes.iter().enumerate() {
-        if i > 0 {
-            s.push(':');
+        if let (Some(sep), true) = (separator, i > 0) {
+            s.push(sep);
         }
-        s.push(char::from(HEX[usize::from(b >> 4)]));
-        s.push(char::from(HEX[usize::from(b & 0x0f)]));
+        s.push(char::from(digits[usize::from(b >> 4)]));
+        s.push(char::from(digits[usize::from(b & 0x0f)]));
     }
     s
+}
+
+const UPPER_DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Postfix's fingerprint spelling: uppercase hex pairs joined by `:` (`D8:F5:7E:…`).
+pub fn colon_hex(bytes: &[u8]) -> String {
+    hex_with(bytes, UPPER_DIGITS, Some(':'))
+}
+
+/// Uppercase hex pairs without separators (`D8F57E`), as Postfix logs TLSA data and serials.
+pub fn upper_hex(bytes: &[u8]) -> String {
+    hex_with(bytes, UPPER_DIGITS, None)
+}
+
+/// Lowercase hex pairs without separators (`d8f57e`), as TLSA records are usually written.
+pub fn lower_hex(bytes: &[u8]) -> String {
+    hex_with(bytes, b"0123456789abcdef", None)
 }
 
 /// One object's fingerprint under every digest, in Postfix's spelling.
@@ -216,6 +233,9 @@ mod tests {
         assert_eq!(colon_hex(&[]), "");
         assert_eq!(colon_hex(&[0x0a]), "0A");
         assert_eq!(colon_hex(&[0xd8, 0xf5, 0x7e]), "D8:F5:7E");
+        assert_eq!(upper_hex(&[0xd8, 0x05, 0x7e]), "D8057E");
+        assert_eq!(lower_hex(&[0xd8, 0x05, 0x7e]), "d8057e");
+        assert_eq!(lower_hex(&[]), "");
     }
 
     #[test]

@@ -32,6 +32,6 @@ pub use certificate::{CertError, Certificate, DnsSan, IpSan, Validity};
 pub use chain::{
     build_chain, BuiltChain, ChainLink, LinkOrigin, Stage, TrustStore, VerifyCallback, VerifyEvent, VerifyOptions,
 };
-pub use fingerprint::{colon_hex, digest, DigestAlg, DigestSet, Fingerprints};
+pub use fingerprint::{colon_hex, digest, lower_hex, upper_hex, DigestAlg, DigestSet, Fingerprints};
 pub use pem::{contains_private_key, parse_certificates, strip_private_keys, CertificateInput};
 pub use verify_error::X509Error;

@@ -23,7 +23,7 @@ const DUMP_HALF: usize = 32;
 
 /// Upper-case hex of `data`, shortened as Postfix logs it (`HEAD...TAIL` over 64 bytes).
 pub fn dump_hex(data: &[u8]) -> String {
-    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02X}")).collect::<String>();
+    let hex = crate::cert::upper_hex;
     if data.len() > 2 * DUMP_HALF {
         format!("{}...{}", hex(&data[..DUMP_HALF]), hex(&data[data.len() - DUMP_HALF..]))
     } else if data.is_empty() {

@@ -76,7 +76,7 @@ pub fn parse_tlsa(text: &str) -> TlsaList {
         };
         let rdata = rest.join(" ");
         match TlsaRecord::parse(&rdata) {
-            Ok(r) => out.records.push(TlsaLine { owner, rdata: format!("{} {} {} {}", r.usage, r.selector, r.mtype, hex(&r.data)), span }),
+            Ok(r) => out.records.push(TlsaLine { owner, rdata: format!("{} {} {} {}", r.usage, r.selector, r.mtype, crate::cert::lower_hex(&r.data)), span }),
             Err(e) => out.diagnostics.push(
                 Diagnostic::error("tlsa.bad-record", Source::Tlsa, format!("Bad TLSA record: {e}"))
                     .at(span)
@@ -88,10 +88,6 @@ pub fn parse_tlsa(text: &str) -> TlsaList {
     }
     locate_all(&mut out.diagnostics, text);
     out
-}
-
-fn hex(data: &[u8]) -> String {
-    data.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -78,7 +78,7 @@ pub struct SyntheticRecord {
 impl SyntheticRecord {
     /// Upper-case hex without colons, as Postfix logs record data.
     pub fn hex(&self) -> String {
-        self.data.iter().map(|b| format!("{b:02X}")).collect()
+        crate::cert::upper_hex(&self.data)
     }
 }
 
