@@ -33,7 +33,7 @@ pub fn walk(props: &WalkProps) -> Html {
     let deciding = props.report.verdict.deciding_step;
     let kept = use_mut_ref(Vec::new);
     // Steps compare by identity: an equal step keeps the previous report's, so only the steps
-    // an edit changed render again (a keystroke in the destination changes one of twelve).
+    // an edit changed render again (an edit usually changes a few steps of a dozen).
     let steps = share_unchanged(&mut kept.borrow_mut(), &props.report.trace);
     html! {
         <section class="walk" aria-labelledby="steps-heading">
