@@ -43,7 +43,7 @@ pub struct ReportView {
     /// The short answer.
     pub verdict: Verdict,
     /// The steps.
-    pub trace: Vec<Rc<StepView>>,
+    pub trace: Vec<SharedStep>,
     /// Input problems: the first [`DIAGNOSTICS_PER_SOURCE`] of each source.
     pub diagnostics: Vec<Diagnostic>,
     /// How many more problems a source had than were sent: `(source, count)`.
@@ -74,6 +74,45 @@ pub struct ConnectionWord {
     /// "certificate verification failed" line.
     pub failure_line: Option<String>,
 }
+
+/// A step as a report holds it: shared (the walk hands it on by identity), with the bytes it
+/// was read from, when it was read from a message.
+#[derive(Clone, Debug)]
+pub struct SharedStep {
+    /// The step.
+    pub step: Rc<StepView>,
+    /// Its bytes in the worker's message (empty for a step built here, not read).
+    pub(crate) wire: Rc<[u8]>,
+}
+
+impl SharedStep {
+    /// A step built here, not read from a message.
+    pub fn new(step: StepView) -> Self {
+        SharedStep { step: Rc::new(step), wire: Rc::from(&[][..]) }
+    }
+
+    /// True when both were read from the same bytes: the same step, known without comparing
+    /// the steps field by field (code the page would otherwise carry for the whole view tree).
+    pub fn read_alike(&self, other: &SharedStep) -> bool {
+        !self.wire.is_empty() && self.wire == other.wire
+    }
+}
+
+impl std::ops::Deref for SharedStep {
+    type Target = StepView;
+    fn deref(&self) -> &StepView {
+        &self.step
+    }
+}
+
+/// Steps are equal when their contents are (wherever they came from).
+impl PartialEq for SharedStep {
+    fn eq(&self, other: &Self) -> bool {
+        self.step == other.step
+    }
+}
+
+impl Eq for SharedStep {}
 
 /// One step.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -548,7 +587,7 @@ impl ReportView {
             trace: r
                 .trace
                 .iter()
-                .map(|s: &Step| Rc::new(StepView { number: s.number, mark: s.mark, title: s.title.clone(), summary: s.summary.clone(), rule: s.rule.clone(), detail: detail(&s.detail) }))
+                .map(|s: &Step| SharedStep::new(StepView { number: s.number, mark: s.mark, title: s.title.clone(), summary: s.summary.clone(), rule: s.rule.clone(), detail: detail(&s.detail) }))
                 .collect(),
             diagnostics,
             diagnostics_more,

@@ -228,12 +228,17 @@ impl<T: Wire> Wire for Vec<T> {
     }
 }
 
-impl<T: Wire> Wire for std::rc::Rc<T> {
+/// A step, and the bytes it was read from (so the page can tell an unchanged step cheaply).
+impl Wire for SharedStep {
     fn put(&self, w: &mut Vec<u8>) {
-        (**self).put(w);
+        self.step.put(w);
     }
     fn get(r: &mut Reader<'_>) -> Self {
-        std::rc::Rc::new(T::get(r))
+        let before = r.bytes;
+        let step = StepView::get(r);
+        let used = before.len() - r.bytes.len();
+        let wire = if r.failed { &[][..] } else { &before[..used] };
+        SharedStep { step: std::rc::Rc::new(step), wire: std::rc::Rc::from(wire) }
     }
 }
 

@@ -6,7 +6,7 @@ use crate::app::changes::{Change, changed_steps};
 use crate::app::i18n::t;
 use crate::app::shared::{share_unchanged, Shared};
 use peername_engine::trace::Mark;
-use crate::view::ReportView;
+use crate::view::{ReportView, SharedStep};
 use yew::prelude::*;
 
 /// Props.
@@ -34,14 +34,14 @@ pub fn walk(props: &WalkProps) -> Html {
     let kept = use_mut_ref(Vec::new);
     // Steps compare by identity: an equal step keeps the previous report's, so only the steps
     // an edit changed render again (an edit usually changes a few steps of a dozen).
-    let steps = share_unchanged(&mut kept.borrow_mut(), &props.report.trace);
+    let steps = share_unchanged(&mut kept.borrow_mut(), &props.report.trace, SharedStep::read_alike);
     html! {
         <section class="walk" aria-labelledby="steps-heading">
             <h2 id="steps-heading">{ t(lang, "walk.steps") }</h2>
             <ol class="steps">
-                { for steps.into_iter().enumerate().map(|(i, step)| {
-                    let number = step.number;
-                    html! { <StepView key={number} was={was(number)} deciding={deciding == Some(i)} {step} /> }
+                { for steps.into_iter().enumerate().map(|(i, shared)| {
+                    let number = shared.number;
+                    html! { <StepView key={number} was={was(number)} deciding={deciding == Some(i)} step={Shared(shared.step)} /> }
                 }) }
             </ol>
         </section>
