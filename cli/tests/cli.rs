@@ -26,10 +26,10 @@ fn run(c: &mut Command) -> (i32, String, String) {
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("peername-cli-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+/// A fresh directory under the system's temporary directory, removed with everything in it
+/// when the test ends (pass or fail).
+fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("peername-cli-{name}-")).tempdir().expect("temp dir")
 }
 
 fn example(name: &str) -> Value {
@@ -108,11 +108,11 @@ fn dane_inputs_from_files_agree_with_the_scenario() {
     let scenario = example("dane.json");
     let dir = temp_dir("dane");
     let write = |name: &str, key: &str| {
-        let path = dir.join(name);
+        let path = dir.path().join(name);
         std::fs::write(&path, scenario[key].as_str().unwrap_or_default()).expect("write");
         path
     };
-    let cert = dir.join("chain.pem");
+    let cert = dir.path().join("chain.pem");
     std::fs::write(&cert, scenario["certificates"][0]["pem"].as_str().unwrap_or_default()).expect("write");
     let mut c = peername();
     c.arg("explain")
@@ -146,9 +146,9 @@ fn dane_inputs_from_files_agree_with_the_scenario() {
 #[test]
 fn bad_input_is_one_line_per_problem_and_exit_2() {
     let dir = temp_dir("bad");
-    let key = dir.join("key.pem");
+    let key = dir.path().join("key.pem");
     std::fs::write(&key, "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIHcA1JY8h1Xo7L8uV2f3mJk8D1yX8CkVQeN4CG8fKbBN\n-----END PRIVATE KEY-----\n").expect("write");
-    let garbage = dir.join("garbage.bin");
+    let garbage = dir.path().join("garbage.bin");
     std::fs::write(&garbage, (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect::<Vec<u8>>()).expect("write");
     let cases: Vec<(Vec<String>, &str)> = vec![
         (vec!["--policy".into(), "/nonexistent/tls_policy".into(), "--to".into(), "a@b.example".into()], "no such file"),
@@ -231,7 +231,7 @@ fn lint_json_lines_are_whole_diagnostics_with_their_file() {
 #[test]
 fn lint_versions_differ_and_clean_tables_pass() {
     let dir = temp_dir("lint");
-    let table = dir.join("tls_policy");
+    let table = dir.path().join("tls_policy");
     std::fs::write(&table, "example.com secure servername=hostname match=.example.com\n").expect("write");
     assert_eq!(run(peername().args(["lint", "--postfix", "3.3.0"]).arg(&table)).0, 1, "servername is unknown before 3.4");
     let (code, out, _) = run(peername().args(["lint", "--postfix", "3.4.0"]).arg(&table));
@@ -241,7 +241,7 @@ fn lint_versions_differ_and_clean_tables_pass() {
 #[test]
 fn lint_refuses_unreadable_input_with_exit_2() {
     let dir = temp_dir("lint-bad");
-    let binary = dir.join("tls_policy.db");
+    let binary = dir.path().join("tls_policy.db");
     std::fs::write(&binary, b"\x00\x06\x15\x61\x00\x00\x00\x02binary").expect("write");
     for (args, needle) in [
         (vec!["/nonexistent/table".to_string()], "no such file"),
@@ -257,7 +257,7 @@ fn lint_refuses_unreadable_input_with_exit_2() {
 #[test]
 fn lint_output_cut_short_by_the_reader_is_not_a_crash() {
     let dir = temp_dir("lint-pipe");
-    let table = dir.join("tls_policy");
+    let table = dir.path().join("tls_policy");
     std::fs::write(&table, ".example.com secure\n".repeat(1).to_string() + &(0..20_000).map(|i| format!(".d{i}.example secure\n")).collect::<String>()).expect("write");
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("peername"))
         .arg("lint")
@@ -295,7 +295,7 @@ fn replay_reads_inputs_only_and_predicts_the_observed_shape() {
     let text = std::fs::read_to_string(&file).expect("fixture");
     // Remove every observed output: predictions must not change.
     let dir = temp_dir("replay");
-    let inputs_only = dir.join("expectations.jsonl");
+    let inputs_only = dir.path().join("expectations.jsonl");
     let mut stripped = String::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let mut v: Value = serde_json::from_str(line).expect("JSON");

@@ -35,10 +35,10 @@ fn oracle_log(version: &str, id: &str, dir: &Path) -> PathBuf {
     path
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("peername-cli-log-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+/// A fresh directory under the system's temporary directory, removed with everything in it
+/// when the test ends (pass or fail).
+fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("peername-cli-log-{name}-")).tempdir().expect("temp dir")
 }
 
 #[test]
@@ -64,7 +64,7 @@ fn seed_log_alone_prints_the_reading() {
 #[test]
 fn seed_log_with_policy_and_certificate_is_explained_and_cross_checked() {
     let dir = temp_dir("seed");
-    let policy = dir.join("tls_policy");
+    let policy = dir.path().join("tls_policy");
     std::fs::write(&policy, "fastmail.fm     secure ciphers=high\n").expect("policy");
     let (code, out) = stdout(
         peername()
@@ -84,11 +84,11 @@ fn seed_log_with_policy_and_certificate_is_explained_and_cross_checked() {
 #[test]
 fn a_real_log_agrees_and_another_era_is_named() {
     let dir = temp_dir("era");
-    let log = oracle_log("3.7.11", "seed-fastmail-secure-ciphers-high", &dir);
-    let policy = dir.join("tls_policy");
+    let log = oracle_log("3.7.11", "seed-fastmail-secure-ciphers-high", dir.path());
+    let policy = dir.path().join("tls_policy");
     std::fs::write(&policy, "fastmail.fm secure ciphers=high\n").expect("policy");
     // The smtp -v log shows the global level; main.cf must say the same (and name a CAfile).
-    let main_cf = dir.join("main.cf");
+    let main_cf = dir.path().join("main.cf");
     std::fs::write(&main_cf, "smtp_tls_security_level = may\nsmtp_tls_CAfile = /etc/postfix/ca.pem\nsmtp_tls_policy_maps = hash:/etc/postfix/tls_policy\n").expect("main.cf");
     let run = |extra: &[&str]| {
         stdout(
@@ -119,7 +119,7 @@ fn a_real_log_agrees_and_another_era_is_named() {
 #[test]
 fn a_delivered_log_exits_zero_and_json_has_the_reading() {
     let dir = temp_dir("sent");
-    let log = oracle_log("3.11.6", "seed-facebook-secure-ciphers-high", &dir);
+    let log = oracle_log("3.11.6", "seed-facebook-secure-ciphers-high", dir.path());
     let (code, out) = stdout(peername().args(["explain", "--log"]).arg(&log));
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("none (delivered)"), "{out}");
@@ -146,7 +146,7 @@ fn bad_input_exits_two() {
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("no such file"), "{out}");
     let dir = temp_dir("garbage");
-    let garbage = dir.join("garbage.bin");
+    let garbage = dir.path().join("garbage.bin");
     std::fs::write(&garbage, [0u8, 159, 146, 150, 10, 255, 254, 0, 1, 2]).expect("write");
     let (code, out) = stdout(peername().args(["explain", "--log"]).arg(&garbage));
     assert_eq!(code, 2, "{out}");
