@@ -63,6 +63,8 @@ pub const TLS_PARAMETERS: &[&str] = &[
     "smtp_tls_scert_verifydepth",
     "smtp_tls_mandatory_ciphers",
     "smtp_tls_ciphers",
+    "smtp_tls_exclude_ciphers",
+    "smtp_tls_mandatory_exclude_ciphers",
     "smtp_dns_support_level",
     "smtp_tls_dane_insecure_mx_policy",
     "relayhost",
@@ -70,6 +72,8 @@ pub const TLS_PARAMETERS: &[&str] = &[
     "smtp_fallback_relay",
     "smtp_mx_address_limit",
     "smtp_tls_wrappermode",
+    "smtp_tls_connection_reuse",
+    "tlsproxy_service_name",
     "daemon_directory",
     "myhostname",
 ];
@@ -90,6 +94,9 @@ fn is_read(name: &str) -> bool {
 pub struct Settings {
     /// Every consulted parameter, by name.
     pub values: BTreeMap<String, Setting>,
+    /// The master.cf services pasted with main.cf (`name/type`), see [`Settings::master_cf_lacks`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
 }
 
 impl Settings {
@@ -116,7 +123,7 @@ impl Settings {
                 );
             }
         }
-        let mut settings = Settings { values };
+        let mut settings = Settings { values, services: main_cf.services.clone() };
         for name in TLS_PARAMETERS {
             if !settings.values.contains_key(*name) {
                 let (value, note) = settings.default_for(name, version);
@@ -178,11 +185,20 @@ impl Settings {
                     (v(d), v("older default: dane when smtp_tls_security_level = dane, else may"))
                 }
             }
-            "tls_append_default_CA" | "smtp_tls_wrappermode" => (v("no"), v("built-in default")),
+            "tls_append_default_CA" | "smtp_tls_wrappermode" | "smtp_tls_connection_reuse" => (v("no"), v("built-in default")),
+            "tlsproxy_service_name" => (v("tlsproxy"), v("built-in default")),
             "daemon_directory" => (v("/usr/libexec/postfix"), v("built-in default")),
             "myhostname" => (v("localhost.localdomain"), v("placeholder: the host's name")),
             _ => (v(""), v("built-in default")),
         }
+    }
+
+    /// Whether a whole master.cf was pasted (one has the pickup, cleanup and qmgr services that
+    /// every Postfix needs) and it defines no unix service `name`: a part of master.cf pasted to
+    /// show one service's `-o` overrides says nothing about the others.
+    pub fn master_cf_lacks(&self, name: &str) -> bool {
+        let has = |service: &str| self.services.iter().any(|s| s == service);
+        ["pickup/unix", "cleanup/unix", "qmgr/unix"].iter().all(|s| has(s)) && !has(&format!("{name}/unix"))
     }
 
     /// The value of `name`, or "" when unknown.

@@ -206,6 +206,13 @@ pub fn sts_pattern_matches(pattern: &str, host: &str) -> bool {
     }
 }
 
+/// Whether smtp(8) hands the TLS handshake to tlsproxy(8) (3.4+): the entry's
+/// `connection_reuse`, else `smtp_tls_connection_reuse`.
+fn connection_reuse(req: &DeliveryRequest<'_>, policy: &EffectivePolicy) -> bool {
+    req.version.knows_servername()
+        && policy.entry.as_ref().and_then(|e| e.connection_reuse).unwrap_or_else(|| req.settings.flag("smtp_tls_connection_reuse"))
+}
+
 /// Runs the delivery.
 pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
     let mut d = Delivery {
@@ -370,6 +377,8 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
             let served = (req.servers.chain_for)(&host, &address);
             let behaviour = (req.servers.behaviour_for)(&host);
             let fingerprints = (policy.level == SecurityLevel::Fingerprint).then_some(policy.matches.as_slice());
+            let tlsproxy = req.settings.get("tlsproxy_service_name");
+            let missing_tlsproxy = (connection_reuse(req, &policy) && req.settings.master_cf_lacks(tlsproxy)).then_some(tlsproxy);
             let conn = connect(&ConnectionRequest {
                 version: req.version,
                 program: "smtp",
@@ -389,11 +398,13 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
                 log_digest: policy.digest,
                 trust_anchors: policy.trust_anchors.as_deref(),
                 cipher_grade: &policy.cipher_grade,
+                cipher_exclusions: &policy.cipher_exclusions,
                 protocols: &policy.protocols,
                 external_failure: policy.sts.policy_failure.as_deref(),
                 dane: policy.dane.as_ref(),
                 log_mask,
                 tls_disabled,
+                missing_tlsproxy,
             });
             relay = Some(conn.server_namaddr.clone());
             d.warnings.extend(conn.warnings.iter().cloned());

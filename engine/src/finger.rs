@@ -385,11 +385,15 @@ pub fn run(
         log_digest: digest,
         trust_anchors: None,
         cipher_grade: option_value(args, "-g").unwrap_or("medium"),
+        // posttls-finger excludes aNULL where names are matched, else eNULL.
+        cipher_exclusions: if level.must_match() { "aNULL" } else { "eNULL" },
         protocols: finger_protocols(version, args),
         external_failure: None,
         dane: dane.as_ref(),
         log_mask,
         tls_disabled,
+        // posttls-finger does its own handshake; only smtp(8) uses tlsproxy(8).
+        missing_tlsproxy: None,
     });
     out.warnings.extend(conn.warnings.iter().map(|w| format!("warning: {w}")));
     out.errors.extend(conn.errors.iter().cloned());

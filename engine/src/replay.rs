@@ -13,6 +13,32 @@ use crate::scenario::{CaTrust, Probe, Scenario, ServedChain, ServerSetting};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
+/// The master.cf both harnesses write for their private Postfix (`MASTER_CF` in
+/// `shared/oracle/run.py` and `shared/oracle-dane/oracle_run.py`): it has no tlsproxy(8), which
+/// decides every smtp(8) case with TLS connection reuse.
+const HARNESS_MASTER_CF: &str = "\
+pickup    unix  n       -       n       60      1       pickup\n\
+cleanup   unix  n       -       n       -       0       cleanup\n\
+qmgr      unix  n       -       n       300     1       qmgr\n\
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr\n\
+rewrite   unix  -       -       n       -       -       trivial-rewrite\n\
+bounce    unix  -       -       n       -       0       bounce\n\
+defer     unix  -       -       n       -       0       bounce\n\
+trace     unix  -       -       n       -       0       bounce\n\
+verify    unix  -       -       n       -       1       verify\n\
+flush     unix  n       -       n       1000?   0       flush\n\
+proxymap  unix  -       -       n       -       -       proxymap\n\
+smtp      unix  -       -       n       -       -       smtp -v\n\
+relay     unix  -       -       n       -       -       smtp -v\n\
+showq     unix  n       -       n       -       -       showq\n\
+error     unix  -       -       n       -       -       error\n\
+retry     unix  -       -       n       -       -       error\n\
+discard   unix  -       -       n       -       -       discard\n\
+anvil     unix  -       -       n       -       1       anvil\n\
+scache    unix  -       -       n       -       1       scache\n\
+postlog   unix-dgram n  -       n       -       1       postlogd\n\
+";
+
 /// The CA files the `ca` input names, read from the oracle's `results/` folder.
 #[derive(Clone, Debug, Default)]
 pub struct CaFiles {
@@ -75,7 +101,8 @@ pub fn scenario_of(case: &Value, cas: &CaFiles) -> Scenario {
         main_cf.insert("smtp_dns_support_level".into(), "dnssec".into());
         main_cf.insert("smtp_host_lookup".into(), "dns".into());
     }
-    let main_cf_text: String = main_cf.iter().map(|(k, v)| format!("{k} = {v}\n")).collect();
+    let mut main_cf_text: String = main_cf.iter().map(|(k, v)| format!("{k} = {v}\n")).collect();
+    main_cf_text.push_str(HARNESS_MASTER_CF);
 
     let mut ca_bundle = match ca_name.as_deref() {
         Some("untrusted-ca.pem") => cas.untrusted.clone(),

@@ -367,7 +367,7 @@ mod tests {
         }
         assert!(finger_equivalent(Lang::En, &Equivalent::DeferNoTls("dane-only".into()).text()).contains("dane-only"));
         assert_eq!(finger_equivalent(Lang::En, "unknown text"), "unknown text");
-        for why in ["invalid cipher grade", "invalid protocol list", "anonymous-only server at a level that needs a certificate"] {
+        for why in peername_engine::tls::session::HANDSHAKE_FAILURES {
             let code = peername_engine::tls::session::handshake_failure_code(why).unwrap_or_default();
             assert!(lookup(Lang::En, &format!("handshake.{code}")).is_some(), "handshake.{code} is not in en.txt");
         }

@@ -57,6 +57,10 @@ pub struct MainCf {
     pub params: Vec<MainCfParam>,
     /// Findings, with positions filled.
     pub diagnostics: Vec<Diagnostic>,
+    /// The master.cf services whose lines were pasted among the main.cf lines, as `name/type`
+    /// (e.g. `tlsproxy/unix`), in input order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
 }
 
 impl MainCf {
@@ -91,7 +95,7 @@ impl MainCf {
 
 /// Reads main.cf text. Never fails; see the module documentation for the rules.
 pub fn parse_main_cf(text: &str) -> MainCf {
-    let mut reader = Reader { sink: Sink::new("maincf", Source::MainCf), params: Vec::new(), latest: HashMap::new() };
+    let mut reader = Reader { sink: Sink::new("maincf", Source::MainCf), params: Vec::new(), services: Vec::new(), latest: HashMap::new() };
     let mut joiner = LineJoiner::default();
     let mut lines = physical_lines(text.as_bytes());
     if let Some((first, offset, number)) = lines.next() {
@@ -115,13 +119,14 @@ pub fn parse_main_cf(text: &str) -> MainCf {
     if let Some(l) = joiner.finish() {
         reader.logical(&l);
     }
-    MainCf { params: reader.params, diagnostics: reader.sink.finish(text) }
+    MainCf { params: reader.params, diagnostics: reader.sink.finish(text), services: reader.services }
 }
 
 /// Parse state: the settings so far and where each name was last set.
 struct Reader {
     sink: Sink,
     params: Vec<MainCfParam>,
+    services: Vec<String>,
     latest: HashMap<(ParamOrigin, Option<String>, String), usize>,
 }
 
@@ -203,6 +208,7 @@ impl Reader {
     }
 
     fn service_line(&mut self, l: &LogicalLine, text: &str, service: &master::ServiceLine) {
+        self.services.push(service.service.clone());
         let before = self.params.len();
         self.overrides(l, text, service.args_start, Some(&service.service));
         if self.params.len() == before {

@@ -120,6 +120,11 @@ pub struct EffectivePolicy {
     pub trust_anchors: Option<Vec<Certificate>>,
     /// Cipher grade in force.
     pub cipher_grade: String,
+    /// Cipher exclusions in force, space-separated as `set_cipher_grade()` joins them: the
+    /// entry's `exclude`, else `smtp_tls_exclude_ciphers` (and at mandatory levels
+    /// `smtp_tls_mandatory_exclude_ciphers`), then `eNULL` at encrypt or `aNULL` at the levels
+    /// that match names.
+    pub cipher_exclusions: String,
     /// Protocols in force.
     pub protocols: String,
     /// SNI setting (`servername`), if any.
@@ -188,6 +193,7 @@ pub fn effective_policy(
         digest: DigestAlg::parse(settings.get("smtp_tls_fingerprint_digest")).unwrap_or(DigestAlg::Md5),
         trust_anchors: None,
         cipher_grade: String::new(),
+        cipher_exclusions: String::new(),
         protocols: String::new(),
         servername: None,
         sts: StsAttributes::default(),
@@ -256,6 +262,16 @@ pub fn effective_policy(
             if mandatory { ("smtp_tls_mandatory_ciphers", "smtp_tls_mandatory_protocols") } else { ("smtp_tls_ciphers", "smtp_tls_protocols") };
         p.cipher_grade = entry.as_ref().and_then(|e| e.ciphers.clone()).unwrap_or_else(|| settings.get(grade_param).to_string());
         p.protocols = entry.as_ref().and_then(|e| e.protocols.clone()).unwrap_or_else(|| settings.get(proto_param).to_string());
+        let (mandatory_exclude, also_exclude) = match level {
+            SecurityLevel::May => ("", ""),
+            SecurityLevel::Encrypt => (settings.get("smtp_tls_mandatory_exclude_ciphers"), "eNULL"),
+            _ => (settings.get("smtp_tls_mandatory_exclude_ciphers"), "aNULL"),
+        };
+        let listed: Vec<&str> = match entry.as_ref().and_then(|e| e.exclude.as_deref()) {
+            Some(exclude) => vec![exclude, also_exclude],
+            None => vec![settings.get("smtp_tls_exclude_ciphers"), mandatory_exclude, also_exclude],
+        };
+        p.cipher_exclusions = listed.into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(" ");
         if p.servername.is_none() && !settings.get("smtp_tls_servername").is_empty() {
             p.servername = Some(settings.get("smtp_tls_servername").to_string());
         }

@@ -187,6 +187,9 @@ pub struct ConnectionRequest<'a> {
     pub trust_anchors: Option<&'a [Certificate]>,
     /// Cipher grade in force (validated at connection time).
     pub cipher_grade: &'a str,
+    /// Cipher exclusions in force, as Postfix joins them (see
+    /// [`crate::policy::effective::EffectivePolicy::cipher_exclusions`]).
+    pub cipher_exclusions: &'a str,
     /// TLS protocol list in force (validated at connection time, before the cipher grade).
     pub protocols: &'a str,
     /// `policy_failure` from MTA-STS.
@@ -199,6 +202,10 @@ pub struct ConnectionRequest<'a> {
     /// The client disabled its TLS support when it started (an unknown fingerprint digest,
     /// [`tls_disabled_at_start`]): STARTTLS is never sent.
     pub tls_disabled: bool,
+    /// With TLS connection reuse on (`connection_reuse=yes`, `smtp_tls_connection_reuse`),
+    /// smtp(8) hands the handshake to tlsproxy(8): that service's name when the pasted
+    /// master.cf defines no such service, so the handshake cannot start.
+    pub missing_tlsproxy: Option<&'a str>,
 }
 
 /// The warnings a client logs when it starts and cannot use `digest` (the value of
@@ -314,6 +321,12 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
         }
         return c;
     }
+    if let Some(service) = req.missing_tlsproxy {
+        // smtp_start_tls() with connection reuse: tls_proxy_open() cannot reach the private
+        // socket, and smtp(8) never falls back to its own TLS (recorded from 3.7.11 and 3.11.6).
+        let w = format!("connect to private/{service} service: No such file or directory");
+        return aborted(c, p, w, TLSPROXY_MISSING);
+    }
     // tls_client_start(): the protocol list, then the cipher grade; either aborts the session.
     if !valid_protocol_list(req.version, req.protocols) {
         let w = format!("{namaddr}: Invalid TLS protocol list \"{}\": aborting TLS session", req.protocols);
@@ -322,6 +335,23 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
     if !valid_grade(req.cipher_grade) {
         let w = format!("{namaddr}: invalid cipher grade: \"{}\"", req.cipher_grade);
         return aborted(c, p, w, INVALID_CIPHER_GRADE);
+    }
+    // tls_set_ciphers(): each exclusion is appended as `:!name`; one that starts with a
+    // modifier cannot be.
+    let exclusions: Vec<&str> = req.cipher_exclusions.split(|c: char| matches!(c, ',' | ' ' | '\t' | '\r' | '\n' | ':')).filter(|t| !t.is_empty()).collect();
+    if let Some(bad) = exclusions.iter().find(|t| t.starts_with(['!', '+', '-', '@'])) {
+        let w = format!("{namaddr}: invalid unary '!+-@' in cipher exclusion: {bad}");
+        return aborted(c, p, w, INVALID_EXCLUSION);
+    }
+    if req.cipher_grade.eq_ignore_ascii_case("null") && exclusions.iter().any(|t| matches!(*t, "eNULL" | "NULL")) {
+        // The "null" grade's list (tls_null_cipherlist, "eNULL:!aNULL") with eNULL excluded
+        // (encrypt; posttls-finger at may and encrypt) leaves no TLS 1.2 cipher, so
+        // SSL_set_cipher_list() fails and its error is printed (recorded from 3.7.11 and 3.11.6
+        // with OpenSSL 3.0.19; at verify and secure the session is made).
+        let w = format!("{namaddr}: error setting cipher grade: \"{}\"", req.cipher_grade);
+        c.warnings.push(w.clone());
+        c.log.push(LogLine::new(p, LogLevel::Warning, Verbosity::Always, w));
+        return aborted(c, p, NO_CIPHER_MATCH.to_string(), NULL_CIPHERS);
     }
     if !req.server.certificate && req.level.must_match() {
         // Must-match levels exclude anonymous ciphers: no common cipher, the server hangs up.
@@ -428,6 +458,17 @@ const INVALID_CIPHER_GRADE: &str = "invalid cipher grade";
 const INVALID_PROTOCOLS: &str = "invalid protocol list";
 /// The `why` of a handshake with an anonymous-only server at a level that needs a certificate.
 const ANONYMOUS_ONLY: &str = "anonymous-only server at a level that needs a certificate";
+/// The `why` of a handshake that fails because the "null" grade, less its exclusions, leaves no cipher.
+const NULL_CIPHERS: &str = "the null cipher grade, with eNULL excluded, leaves no cipher";
+/// The `why` of a handshake that fails for a cipher exclusion that starts with a modifier.
+const INVALID_EXCLUSION: &str = "invalid cipher exclusion";
+/// The `why` of a handshake that needs tlsproxy(8) (connection reuse) when there is none.
+const TLSPROXY_MISSING: &str = "connection reuse needs the tlsproxy service, which master.cf does not define";
+/// What OpenSSL 3.0.19 reports when a cipher list matches nothing, as Postfix prints it.
+const NO_CIPHER_MATCH: &str = "TLS library problem: error:0A0000B9:SSL routines::no cipher match:../ssl/ssl_lib.c:2759:";
+
+/// Every `why` of [`Handshake::Failed`] the engine writes (for tests of their words).
+pub const HANDSHAKE_FAILURES: &[&str] = &[INVALID_CIPHER_GRADE, INVALID_PROTOCOLS, ANONYMOUS_ONLY, NULL_CIPHERS, INVALID_EXCLUSION, TLSPROXY_MISSING];
 
 /// A keyword for the `why` of [`Handshake::Failed`] (`invalid-cipher-grade`, `anonymous-only`),
 /// for translated words.
@@ -436,6 +477,9 @@ pub fn handshake_failure_code(why: &str) -> Option<&'static str> {
         INVALID_CIPHER_GRADE => Some("invalid-cipher-grade"),
         INVALID_PROTOCOLS => Some("invalid-protocols"),
         ANONYMOUS_ONLY => Some("anonymous-only"),
+        NULL_CIPHERS => Some("null-ciphers"),
+        INVALID_EXCLUSION => Some("invalid-cipher-exclusion"),
+        TLSPROXY_MISSING => Some("tlsproxy-missing"),
         _ => None,
     }
 }

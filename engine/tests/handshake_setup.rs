@@ -1,0 +1,106 @@
+//! What stops smtp(8) or posttls-finger before a TLS handshake starts: TLS connection reuse
+//! without a tlsproxy(8) service, and a cipher grade whose list its exclusions empty. Each rule
+//! was recorded from real Postfix (tests/fixtures/oracle-extra2, PROVENANCE.md).
+
+use peername_engine::delivery::Status;
+use peername_engine::scenario::{CaTrust, Probe, Scenario, ServedChain};
+use peername_engine::{explain, Report};
+
+/// Every master.cf has these; with them pasted, a service that is not there is not there.
+const WHOLE_MASTER_CF: &str = "pickup    unix  n       -       n       60      1       pickup\n\
+cleanup   unix  n       -       n       -       0       cleanup\n\
+qmgr      unix  n       -       n       300     1       qmgr\n\
+smtp      unix  -       -       n       -       -       smtp\n";
+
+const TLSPROXY_LINE: &str = "tlsproxy  unix  -       -       n       -       0       tlsproxy\n";
+
+fn scenario(policy: &str, main_cf_extra: &str) -> Scenario {
+    let pem = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed/fastmail-replica.pem")).expect("seed certificate");
+    Scenario {
+        postfix_version: "3.7.11".into(),
+        evaluated_at: Some("2026-11-23T00:00:00Z".into()),
+        main_cf: format!("smtp_tls_security_level = may\nsmtp_tls_policy_maps = texthash:/etc/postfix/tls_policy\nsmtp_tls_CAfile = /etc/ssl/certs/ca-certificates.crt\n{main_cf_extra}"),
+        policy_table: policy.into(),
+        destination: "user@fastmail.fm".into(),
+        mx: "fastmail.fm mail is handled by 10 in1-smtp.messagingengine.com.\n".into(),
+        certificates: vec![ServedChain { host: String::new(), pem }],
+        ca_trust: CaTrust::Trusted,
+        ..Scenario::default()
+    }
+}
+
+fn outcome(report: &Report) -> (Status, String) {
+    let o = report.outcome.clone().expect("an outcome");
+    (o.status, o.reason.unwrap_or_default())
+}
+
+fn warnings(report: &Report) -> Vec<String> {
+    report.delivery.as_ref().map(|d| d.warnings.clone()).unwrap_or_default()
+}
+
+const NO_TLSPROXY: &str = "connect to private/tlsproxy service: No such file or directory";
+const HANDSHAKE_FAILURE: &str = "Cannot start TLS: handshake failure";
+
+#[test]
+fn connection_reuse_without_a_tlsproxy_service_cannot_start_tls() {
+    let report = explain(&scenario("fastmail.fm encrypt connection_reuse=yes\n", WHOLE_MASTER_CF));
+    assert_eq!(outcome(&report), (Status::Deferred, HANDSHAKE_FAILURE.to_string()));
+    assert_eq!(warnings(&report), [NO_TLSPROXY]);
+
+    // The same with smtp_tls_connection_reuse, and another service name.
+    let extra = format!("smtp_tls_connection_reuse = yes\ntlsproxy_service_name = tlsp\n{WHOLE_MASTER_CF}{TLSPROXY_LINE}");
+    let report = explain(&scenario("fastmail.fm encrypt\n", &extra));
+    assert_eq!(outcome(&report).1, HANDSHAKE_FAILURE);
+    assert_eq!(warnings(&report), ["connect to private/tlsp service: No such file or directory"]);
+}
+
+#[test]
+fn connection_reuse_with_tlsproxy_or_without_a_whole_master_cf_is_not_stopped() {
+    let with_proxy = format!("{WHOLE_MASTER_CF}{TLSPROXY_LINE}");
+    let only_smtp = "smtp      unix  -       -       n       -       -       smtp\n  -o smtp_tls_loglevel=1\n";
+    for extra in [with_proxy.as_str(), only_smtp, ""] {
+        let report = explain(&scenario("fastmail.fm encrypt connection_reuse=yes\n", extra));
+        assert_eq!(outcome(&report).0, Status::Sent, "{extra}");
+        assert!(warnings(&report).is_empty(), "{extra}");
+    }
+    // The entry's connection_reuse=no wins over the main.cf setting.
+    let extra = format!("smtp_tls_connection_reuse = yes\n{WHOLE_MASTER_CF}");
+    assert_eq!(outcome(&explain(&scenario("fastmail.fm encrypt connection_reuse=no\n", &extra))).0, Status::Sent);
+}
+
+#[test]
+fn the_null_grade_fails_where_enull_is_excluded() {
+    // smtp(8) excludes eNULL at encrypt.
+    let report = explain(&scenario("fastmail.fm encrypt ciphers=null\n", ""));
+    assert_eq!(outcome(&report), (Status::Deferred, HANDSHAKE_FAILURE.to_string()));
+    let w = warnings(&report);
+    assert_eq!(w.len(), 2, "{w:?}");
+    assert!(w[0].ends_with(": error setting cipher grade: \"null\""), "{w:?}");
+    assert_eq!(w[1], "TLS library problem: error:0A0000B9:SSL routines::no cipher match:../ssl/ssl_lib.c:2759:");
+    // ... and at may only when main.cf excludes it.
+    let report = explain(&scenario("fastmail.fm may ciphers=null\n", ""));
+    assert_eq!(outcome(&report).0, Status::Sent);
+    let report = explain(&scenario("fastmail.fm may ciphers=null\n", "smtp_tls_exclude_ciphers = RC4, eNULL\n"));
+    assert!(warnings(&report)[1].contains("no cipher match"), "{:?}", warnings(&report));
+    // An exclusion with a modifier cannot be appended.
+    let report = explain(&scenario("fastmail.fm encrypt exclude=!RC4\n", ""));
+    assert_eq!(outcome(&report).1, HANDSHAKE_FAILURE);
+    assert!(warnings(&report)[0].ends_with(": invalid unary '!+-@' in cipher exclusion: !RC4"), "{:?}", warnings(&report));
+}
+
+#[test]
+fn posttls_finger_excludes_enull_below_the_name_matching_levels() {
+    let finger = |level: &str| {
+        let mut s = scenario("", "");
+        s.destination = "fastmail.fm".into();
+        s.probe = Probe::Finger { level: level.into(), matches: Vec::new(), args: vec!["-g".into(), "null".into()] };
+        explain(&s)
+    };
+    let encrypt = finger("encrypt");
+    let run = encrypt.finger.as_ref().expect("a posttls-finger run");
+    assert!(run.smtp_client_equivalent.starts_with("defer: no TLS session"), "{}", run.smtp_client_equivalent);
+    assert!(run.warnings.iter().any(|w| w.contains("error setting cipher grade: \"null\"")), "{:?}", run.warnings);
+    let secure = finger("secure");
+    let run = secure.finger.as_ref().expect("a posttls-finger run");
+    assert!(!run.warnings.iter().any(|w| w.contains("cipher")), "{:?}", run.warnings);
+}
