@@ -1,8 +1,8 @@
 //! Conformance: replays every case recorded from real Postfix (3.5.27, 3.7.11, 3.11.6) from its
 //! inputs alone and compares the engine's prediction with what Postfix logged, field by field.
 //!
-//! Fixtures: `tests/fixtures/oracle/`, `oracle-dane/`, and `oracle-extra/`, `oracle-extra2/`
-//! and `oracle-dane-extra/` (random differential cases recorded for peername with the same
+//! Fixtures: `tests/fixtures/oracle/`, `oracle-dane/`, and `oracle-extra/`, `oracle-extra2/`,
+//! `oracle-dane-extra/` and `oracle-dane-extra2/` (random differential cases recorded for peername with the same
 //! harnesses; see each PROVENANCE.md).
 
 use peername_engine::replay::{replay, CaFiles};
@@ -103,6 +103,21 @@ fn extra_random_dane_cases_postfix_3_11_6_agree() {
 #[test]
 fn extra_random_dane_cases_postfix_3_7_11_agree() {
     check("oracle-dane-extra", "3.7.11");
+}
+
+#[test]
+fn second_random_dane_batch_postfix_3_5_27_agrees() {
+    check("oracle-dane-extra2", "3.5.27");
+}
+
+#[test]
+fn second_random_dane_batch_postfix_3_7_11_agrees() {
+    check("oracle-dane-extra2", "3.7.11");
+}
+
+#[test]
+fn second_random_dane_batch_postfix_3_11_6_agrees() {
+    check("oracle-dane-extra2", "3.11.6");
 }
 
 #[test]
