@@ -201,7 +201,9 @@ fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>, tables: Option<&m
     };
     let chains = parse_chains(scenario, certs, &mut diagnostics);
 
-    let ca_configured = !settings.get("smtp_tls_CAfile").trim().is_empty() || !settings.get("smtp_tls_CApath").trim().is_empty() || settings.flag("tls_append_default_CA");
+    // tls_set_ca_certificate_info(): tls_append_default_CA appends the system's CAs only
+    // when a CAfile or CApath is loaded; alone it trusts nothing.
+    let ca_configured = !settings.get("smtp_tls_CAfile").trim().is_empty() || !settings.get("smtp_tls_CApath").trim().is_empty();
     let main_cf_given = !scenario.main_cf.trim().is_empty();
     let trust = if main_cf_given && !ca_configured {
         diagnostics.push(

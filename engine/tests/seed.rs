@@ -127,6 +127,13 @@ fn no_ca_in_main_cf_means_nothing_is_trusted() {
     let conn = first_attempt(&report).connection.clone().unwrap();
     assert_eq!(conn.trust, Some(TrustWord::Untrusted));
     assert!(conn.failure_line.unwrap().contains("untrusted issuer"));
+
+    // tls_append_default_CA adds the system's CAs only to a CAfile or CApath
+    // (tls_set_ca_certificate_info()): alone it trusts nothing either.
+    s.main_cf.push_str("tls_append_default_CA = yes\n");
+    let report = explain(&s);
+    assert!(report.diagnostics.iter().any(|d| d.code == "maincf.no-ca"));
+    assert_eq!(first_attempt(&report).connection.clone().unwrap().trust, Some(TrustWord::Untrusted));
 }
 
 #[test]
