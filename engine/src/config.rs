@@ -2,7 +2,7 @@
 //! where each value came from (spec §8).
 
 use crate::diag::Span;
-use crate::input::maincf::MainCf;
+use crate::input::maincf::{MainCf, MasterService};
 use crate::version::{CompatLevel, PostfixVersion};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -18,8 +18,17 @@ pub enum SettingSource {
         /// Span of the value.
         span: Span,
     },
-    /// A `-o name=value` override (master.cf or posttls-finger).
+    /// A `-o name=value` override (posttls-finger).
     Override,
+    /// A master.cf `-o name=value` of the service that delivers the mail.
+    MasterCf {
+        /// The service, `name/type`.
+        service: String,
+        /// 1-based line.
+        line: usize,
+        /// Span of the value.
+        span: Span,
+    },
     /// Postfix's built-in default for this version.
     Default {
         /// Why this default applies (e.g. "compatibility_level 3.6 ≥ 3.6").
@@ -94,14 +103,21 @@ fn is_read(name: &str) -> bool {
 pub struct Settings {
     /// Every consulted parameter, by name.
     pub values: BTreeMap<String, Setting>,
-    /// The master.cf services pasted with main.cf (`name/type`), see [`Settings::master_cf_lacks`].
+    /// The master.cf services pasted with main.cf, see [`Settings::master_cf_lacks`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub services: Vec<String>,
+    pub services: Vec<MasterService>,
 }
 
 impl Settings {
     /// Resolves every parameter from `main_cf`, then `overrides` (`-o`), then defaults.
     pub fn resolve(main_cf: &MainCf, overrides: &BTreeMap<String, String>, version: &PostfixVersion) -> Settings {
+        Settings::resolve_as(main_cf, None, overrides, version)
+    }
+
+    /// As [`Settings::resolve`], for a process of master.cf service `service` (`name/type`,
+    /// e.g. `relay/unix`): its pasted `-o name=value` overrides win over main.cf (spec §8:
+    /// parameters are per process), and `$name` in any value sees them.
+    pub fn resolve_as(main_cf: &MainCf, service: Option<&str>, overrides: &BTreeMap<String, String>, version: &PostfixVersion) -> Settings {
         let mut values = BTreeMap::new();
         for (name, value) in overrides {
             values.insert(name.clone(), Setting { name: name.clone(), value: value.clone(), source: SettingSource::Override });
@@ -111,7 +127,7 @@ impl Settings {
         // One name table for every value, and one expansion budget for all of them, spent on
         // the parameters the engine reads first: hostile `$` chains cannot starve them, and
         // thousands of parameters referring to one huge value cannot fill memory.
-        let expansion = main_cf.expansion(None);
+        let expansion = main_cf.expansion(service);
         let mut budget = RESOLVE_EXPAND_BUDGET;
         let read = from_main_cf().filter(|p| is_read(&p.name));
         for p in read.chain(from_main_cf().filter(|p| !is_read(&p.name))) {
@@ -121,6 +137,13 @@ impl Settings {
                     p.name.clone(),
                     Setting { name: p.name.clone(), value, source: SettingSource::MainCf { line: p.line, span: p.value_span } },
                 );
+            }
+        }
+        for p in service.into_iter().flat_map(|service| main_cf.overrides_for(service)) {
+            if !overrides.contains_key(&p.name) {
+                let value = expansion.expand_within(&p.value, &mut budget);
+                let source = SettingSource::MasterCf { service: p.service.clone().unwrap_or_default(), line: p.line, span: p.value_span };
+                values.insert(p.name.clone(), Setting { name: p.name.clone(), value, source });
             }
         }
         let mut settings = Settings { values, services: main_cf.services.clone() };
@@ -197,8 +220,16 @@ impl Settings {
     /// every Postfix needs) and it defines no unix service `name`: a part of master.cf pasted to
     /// show one service's `-o` overrides says nothing about the others.
     pub fn master_cf_lacks(&self, name: &str) -> bool {
-        let has = |service: &str| self.services.iter().any(|s| s == service);
+        let has = |service: &str| self.services.iter().any(|s| s.service == service);
         ["pickup/unix", "cleanup/unix", "qmgr/unix"].iter().all(|s| has(s)) && !has(&format!("{name}/unix"))
+    }
+
+    /// Whether the pasted master.cf runs the SMTP or LMTP client for transport `name` (a
+    /// `name unix … smtp` line): mail routed to `name:` is then delivered with TLS decisions
+    /// like `smtp:`.
+    pub fn runs_smtp_client(&self, name: &str) -> bool {
+        let service = format!("{name}/unix");
+        self.services.iter().any(|s| s.service == service && matches!(s.command.as_str(), "smtp" | "lmtp"))
     }
 
     /// The value of `name`, or "" when unknown.

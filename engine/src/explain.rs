@@ -171,6 +171,14 @@ fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>, tables: Option<&m
     let overrides = BTreeMap::new();
     let settings = Settings::resolve(&main_cf, &overrides, &version);
     diagnostics.extend(unknown_digest(&main_cf));
+    let transport_file = parse_table(&scenario.transport_table, Source::TransportTable);
+    diagnostics.extend(transport_file.diagnostics.clone());
+    let transport = transport_file.entries;
+    // The smtp(8) process that delivers uses its master.cf service's `-o` overrides.
+    let settings = match delivering_service(scenario, &transport, &settings) {
+        Some(service) if main_cf.overrides_for(&service).next().is_some() => Settings::resolve_as(&main_cf, Some(&service), &overrides, &version),
+        _ => settings,
+    };
 
     let maps_value = settings.get("smtp_tls_policy_maps").to_string();
     let spec = if maps_value.trim().is_empty() && scenario.main_cf.trim().is_empty() && !scenario.policy_table.trim().is_empty() {
@@ -191,9 +199,6 @@ fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>, tables: Option<&m
         );
     }
 
-    let transport_file = parse_table(&scenario.transport_table, Source::TransportTable);
-    diagnostics.extend(transport_file.diagnostics.clone());
-    let transport = transport_file.entries;
 
     let dns = match &scenario.dns {
         Some(dns) => dns.clone(),
@@ -228,6 +233,21 @@ fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>, tables: Option<&m
         anchor_files.insert(path.clone(), parsed.certificates);
     }
     Prepared { version, at, settings, table, transport, dns, chains, trust, anchor_files, diagnostics }
+}
+
+/// The master.cf service (`name/unix`) of the smtp(8) process that delivers the scenario's
+/// mail: the transport table's transport, else `smtp` (`default_transport`, also for a
+/// relayhost); none for a posttls-finger probe or without a destination.
+fn delivering_service(scenario: &Scenario, transport: &[crate::input::table::TableEntry], settings: &Settings) -> Option<String> {
+    if !matches!(scenario.probe, Probe::Smtp) {
+        return None;
+    }
+    let input = DestinationInput::parse(&scenario.destination)?;
+    let name = match route(&input, transport, settings.get("relayhost")).source {
+        crate::nexthop::RouteSource::Transport { transport, .. } => transport,
+        _ => "smtp".to_string(),
+    };
+    Some(format!("{name}/unix"))
 }
 
 /// A main.cf `smtp_tls_fingerprint_digest` (its last setting) that OpenSSL does not know:
@@ -359,7 +379,11 @@ fn explain_keeping_table(scenario: &Scenario, tables: Option<&mut TableMemo>, ce
                 report.verdict.status = "incomplete".into();
                 return (report, table);
             };
-            let route = route(&input, &transport, settings.get("relayhost"));
+            let mut route = route(&input, &transport, settings.get("relayhost"));
+            // A transport of another name is an SMTP client when the pasted master.cf says so.
+            if route.non_smtp_transport.as_deref().is_some_and(|t| settings.runs_smtp_client(t)) {
+                route.non_smtp_transport = None;
+            }
             let servers = ServerSide { chain_for: &chain_fn, behaviour_for: &behaviour_fn, accept_reply: &scenario.server_reply };
             let table_file = table.as_ref().map(|t| t.file.clone()).unwrap_or_default();
             let d = deliver(&DeliveryRequest {

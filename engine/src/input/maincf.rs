@@ -57,10 +57,18 @@ pub struct MainCf {
     pub params: Vec<MainCfParam>,
     /// Findings, with positions filled.
     pub diagnostics: Vec<Diagnostic>,
-    /// The master.cf services whose lines were pasted among the main.cf lines, as `name/type`
-    /// (e.g. `tlsproxy/unix`), in input order.
+    /// The master.cf services whose lines were pasted among the main.cf lines, in input order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub services: Vec<String>,
+    pub services: Vec<MasterService>,
+}
+
+/// A master.cf service line pasted with main.cf.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MasterService {
+    /// `name/type`, e.g. `tlsproxy/unix`.
+    pub service: String,
+    /// The program it runs, e.g. `smtp`.
+    pub command: String,
 }
 
 impl MainCf {
@@ -90,6 +98,11 @@ impl MainCf {
     /// The value of [`MainCf::get_for_service`].
     pub fn value_for_service(&self, service: &str, name: &str) -> Option<&str> {
         self.get_for_service(service, name).map(|p| p.value.as_str())
+    }
+
+    /// The `-o` overrides of master.cf service `service` (`name/type`), in input order.
+    pub fn overrides_for<'a>(&'a self, service: &'a str) -> impl Iterator<Item = &'a MainCfParam> + 'a {
+        self.params.iter().filter(move |p| p.origin == ParamOrigin::MasterCfOverride && p.service.as_deref() == Some(service))
     }
 }
 
@@ -126,7 +139,7 @@ pub fn parse_main_cf(text: &str) -> MainCf {
 struct Reader {
     sink: Sink,
     params: Vec<MainCfParam>,
-    services: Vec<String>,
+    services: Vec<MasterService>,
     latest: HashMap<(ParamOrigin, Option<String>, String), usize>,
 }
 
@@ -208,7 +221,7 @@ impl Reader {
     }
 
     fn service_line(&mut self, l: &LogicalLine, text: &str, service: &master::ServiceLine) {
-        self.services.push(service.service.clone());
+        self.services.push(MasterService { service: service.service.clone(), command: service.command.clone() });
         let before = self.params.len();
         self.overrides(l, text, service.args_start, Some(&service.service));
         if self.params.len() == before {

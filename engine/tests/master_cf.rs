@@ -1,0 +1,68 @@
+//! master.cf lines pasted with main.cf: the `-o` overrides of the service that delivers the
+//! mail are the settings its smtp(8) process uses (spec §8), and a transport of any name is an
+//! SMTP client when its service runs `smtp`.
+
+use peername_engine::config::SettingSource;
+use peername_engine::delivery::Status;
+use peername_engine::scenario::{CaTrust, Scenario, ServedChain};
+use peername_engine::{explain, Report};
+
+const MAIN_CF: &str = "smtp_tls_security_level = may\nsmtp_tls_CAfile = /etc/ssl/certs/ca-certificates.crt\n";
+
+/// The seed's certificate names *.messagingengine.com, never fastmail.fm: `secure` defers.
+fn scenario(main_cf_extra: &str, transport: &str) -> Scenario {
+    let pem = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed/fastmail-replica.pem")).expect("seed certificate");
+    Scenario {
+        postfix_version: "3.7.11".into(),
+        evaluated_at: Some("2026-11-23T00:00:00Z".into()),
+        main_cf: format!("{MAIN_CF}{main_cf_extra}"),
+        transport_table: transport.into(),
+        destination: "user@fastmail.fm".into(),
+        mx: "fastmail.fm mail is handled by 10 in1-smtp.messagingengine.com.\n".into(),
+        certificates: vec![ServedChain { host: String::new(), pem }],
+        ca_trust: CaTrust::Trusted,
+        ..Scenario::default()
+    }
+}
+
+fn status(report: &Report) -> (Status, String) {
+    let o = report.outcome.clone().expect("an outcome");
+    (o.status, o.reason.unwrap_or_default())
+}
+
+const SMTP_SECURE: &str = "smtp      unix  -       -       n       -       -       smtp\n  -o smtp_tls_security_level=secure\n";
+const RELAY_SECURE: &str = "relay     unix  -       -       n       -       -       smtp\n  -o smtp_tls_security_level=secure\n";
+
+#[test]
+fn the_delivering_service_s_overrides_are_its_settings() {
+    let report = explain(&scenario(SMTP_SECURE, ""));
+    assert_eq!(status(&report), (Status::Deferred, "Server certificate not verified".to_string()));
+    let level = report.settings.iter().find(|s| s.name == "smtp_tls_security_level").expect("the level setting");
+    assert_eq!(level.value, "secure");
+    assert!(matches!(&level.source, SettingSource::MasterCf { service, line: 4, .. } if service == "smtp/unix"), "{:?}", level.source);
+
+    // relay's overrides are not smtp's ...
+    assert_eq!(status(&explain(&scenario(RELAY_SECURE, ""))).0, Status::Sent);
+    // ... until the transport table routes the mail through relay.
+    let report = explain(&scenario(RELAY_SECURE, "fastmail.fm relay:\n"));
+    assert_eq!(status(&report).1, "Server certificate not verified");
+}
+
+#[test]
+fn an_override_can_refer_to_main_cf_and_main_cf_cannot_undo_it() {
+    let extra = "strict = secure\nsmtp      unix  -       -       n       -       -       smtp\n  -o smtp_tls_security_level=$strict\nsmtp_tls_security_level = encrypt\n";
+    let report = explain(&scenario(extra, ""));
+    assert_eq!(status(&report).1, "Server certificate not verified");
+}
+
+#[test]
+fn a_transport_whose_service_runs_smtp_is_delivered_with_tls() {
+    let transport = "fastmail.fm smtp-tls:\n";
+    // Without its master.cf line, smtp-tls is just a name: no TLS decision is made.
+    let report = explain(&scenario("", transport));
+    assert_eq!(report.delivery.as_ref().and_then(|d| d.route.non_smtp_transport.as_deref()), Some("smtp-tls"));
+    let line = "smtp-tls  unix  -       -       n       -       -       smtp\n  -o smtp_tls_security_level=secure\n";
+    let report = explain(&scenario(line, transport));
+    assert!(report.delivery.as_ref().is_some_and(|d| d.route.non_smtp_transport.is_none()));
+    assert_eq!(status(&report), (Status::Deferred, "Server certificate not verified".to_string()));
+}
