@@ -167,6 +167,14 @@ impl PostfixVersion {
         self.at_least(3, 6, 0)
     }
 
+    /// A policy entry's `match=` fingerprints are decoded as the attribute is read, so their
+    /// `malformed fingerprint value` warnings come before a later attribute's error (3.6 until
+    /// the raw-public-key rework of 3.9, which decodes them once the entry is read; recorded
+    /// from 3.7.11 and 3.11.6).
+    pub fn decodes_fingerprints_while_parsing(&self) -> bool {
+        self.fingerprint_colons_optional() && !self.knows_enable_rpk()
+    }
+
     /// Verification failures are logged for every must-match level (3.6), not only must-trust.
     pub fn logs_untrusted_for_must_match(&self) -> bool {
         self.at_least(3, 6, 0)

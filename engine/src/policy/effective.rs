@@ -210,12 +210,23 @@ pub fn effective_policy(
         if let ProbeResult::Found { row, value } = &probe.result {
             let ctx = EntryContext { version, enforce_sts_mx_patterns: settings.flag("smtp_tls_enforce_sts_mx_patterns") };
             let entry = parse_entry(value, &ctx, anchors);
+            let mut fingerprint_warnings = match (&entry.matches, entry.level) {
+                (Some(m), Some(SecurityLevel::Fingerprint)) if version.decodes_fingerprints_while_parsing() => {
+                    fingerprint::decode_values(&m.iter().map(|x| x.text.clone()).collect::<Vec<_>>()).1
+                }
+                _ => Vec::new(),
+            };
             for w in &entry.warnings {
                 if w.text.is_empty() {
                     continue;
                 }
+                if w.invalidates {
+                    // The fingerprints read before the attribute that stops the parse.
+                    p.warnings.append(&mut fingerprint_warnings);
+                }
                 p.warnings.push(if w.prefixed { format!("{}: {}", where_(&probe.key), w.text) } else { w.text.clone() });
             }
+            p.warnings.append(&mut fingerprint_warnings);
             let line = table.and_then(|t| t.rows.get(*row)).map(|r| r.line).unwrap_or(0);
             p.level_source = LevelSource::PolicyEntry { key: probe.key.clone(), line };
             if !entry.valid {
@@ -290,7 +301,10 @@ pub fn effective_policy(
             };
             let usable = if version.fingerprint_colons_optional() {
                 let (decoded, warnings) = fingerprint::decode_values(&values);
-                p.warnings.extend(warnings);
+                // Warned about as the entry was read (above), or now.
+                if source != MatchSource::PolicyAttribute || !version.decodes_fingerprints_while_parsing() {
+                    p.warnings.extend(warnings);
+                }
                 !decoded.is_empty()
             } else {
                 !values.is_empty()

@@ -118,7 +118,13 @@ pub fn match_openssl(values: &[FingerprintValue], alg: DigestAlg, leaf: &Certifi
     out.all_unusable = usable.is_empty();
     let cert_digest = digest(alg, &leaf.der);
     let pkey_digest = digest(alg, &leaf.spki_der);
-    for r in usable {
+    // SSL_dane_tlsa_add() keeps OpenSSL's list sorted (selector descending) and puts a record
+    // before the ones added earlier with the same key: every public-key digest is tried before
+    // any certificate digest, and within each kind the last one added first (recorded from
+    // 3.7.11 and 3.11.6: `match=PKEY|CERT` logs the public-key digest).
+    let mut tried: Vec<&SyntheticRecord> = usable.into_iter().rev().collect();
+    tried.sort_by_key(|r| std::cmp::Reverse(r.selector));
+    for r in tried {
         let hit = if r.selector == 0 { r.data == cert_digest } else { r.data == pkey_digest };
         if hit {
             out.matched = Some(r.hex());
@@ -167,5 +173,25 @@ mod tests {
         assert_eq!(ok.len(), 1);
         assert_eq!(warnings[0], "malformed fingerprint value: zz");
         assert!(warnings[1].ends_with("..."));
+    }
+
+    #[test]
+    fn public_key_digests_are_tried_before_certificate_digests() {
+        let pem = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seed/fastmail-replica.pem")).unwrap();
+        let leaf = crate::cert::pem::parse_certificates(pem.as_bytes(), crate::diag::Source::Certificates(0)).certificates.remove(0);
+        let cert = colon_hex(&digest(DigestAlg::Sha256, &leaf.der));
+        let pkey = colon_hex(&digest(DigestAlg::Sha256, &leaf.spki_der));
+        let plain = |v: &str| v.replace(':', "");
+        for values in [[cert.clone(), pkey.clone()], [pkey.clone(), cert.clone()]] {
+            let (decoded, _) = decode_values(&values);
+            let out = match_openssl(&decoded, DigestAlg::Sha256, &leaf);
+            assert_eq!(out.matched.as_deref(), Some(plain(&pkey).as_str()), "{values:?}");
+            assert!(out.matched_pkey);
+        }
+        // Only the certificate's digest listed: it matches as the certificate.
+        let (decoded, _) = decode_values(std::slice::from_ref(&cert));
+        let out = match_openssl(&decoded, DigestAlg::Sha256, &leaf);
+        assert_eq!(out.matched.as_deref(), Some(plain(&cert).as_str()));
+        assert!(!out.matched_pkey);
     }
 }

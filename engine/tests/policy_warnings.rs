@@ -1,0 +1,40 @@
+//! The order of the warnings Postfix logs while it builds a policy from a table entry, where it
+//! differs between versions (recorded from 3.7.11 and 3.11.6, tests/fixtures/oracle-extra2).
+
+use peername_engine::explain;
+use peername_engine::scenario::{CaTrust, Scenario, ServedChain};
+
+fn warnings(version: &str, policy: &str) -> Vec<String> {
+    let pem = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed/fastmail-replica.pem")).expect("seed certificate");
+    let scenario = Scenario {
+        postfix_version: version.into(),
+        main_cf: "smtp_tls_security_level = may\nsmtp_tls_policy_maps = texthash:/etc/postfix/tls_policy\nsmtp_tls_CAfile = /etc/ssl/certs/ca-certificates.crt\n".into(),
+        policy_table: policy.into(),
+        destination: "user@fastmail.fm".into(),
+        mx: "fastmail.fm mail is handled by 10 in1-smtp.messagingengine.com.\n".into(),
+        certificates: vec![ServedChain { host: String::new(), pem }],
+        ca_trust: CaTrust::Trusted,
+        ..Scenario::default()
+    };
+    explain(&scenario).delivery.map(|d| d.warnings).unwrap_or_default()
+}
+
+#[test]
+fn before_3_9_match_fingerprints_are_decoded_as_the_attribute_is_read() {
+    // enable_rpk came with 3.9: in 3.7 it is an invalid attribute, read after match=.
+    let policy = "fastmail.fm fingerprint match=hostname enable_rpk=yes\n";
+    let w = warnings("3.7.11", policy);
+    assert_eq!(w[0], "malformed fingerprint value: hostname", "{w:?}");
+    assert!(w[1].ends_with("invalid attribute name: \"enable_rpk\""), "{w:?}");
+
+    // 3.11 decodes them once the entry is read: the warning, then no fingerprints to match.
+    let w = warnings("3.11.6", policy);
+    assert_eq!(w[0], "malformed fingerprint value: hostname", "{w:?}");
+    assert!(w[1].contains("configured at fingerprint security level, but with no fingerprints to match"), "{w:?}");
+
+    // A valid entry warns once, in both.
+    for version in ["3.7.11", "3.11.6"] {
+        let w = warnings(version, "fastmail.fm fingerprint match=zz|hostname\n");
+        assert_eq!(w.iter().filter(|x| x.starts_with("malformed fingerprint value")).count(), 2, "{version}: {w:?}");
+    }
+}
