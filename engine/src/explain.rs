@@ -210,12 +210,29 @@ fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>, tables: Option<&m
     // when a CAfile or CApath is loaded; alone it trusts nothing.
     let ca_configured = !settings.get("smtp_tls_CAfile").trim().is_empty() || !settings.get("smtp_tls_CApath").trim().is_empty();
     let main_cf_given = !scenario.main_cf.trim().is_empty();
-    let trust = if main_cf_given && !ca_configured {
+    let trust = if let Probe::Finger { args, .. } = &scenario.probe {
+        // posttls-finger reads no CAfile or CApath from main.cf: only -F and -P (default none).
+        let named = |flag: &str| args.windows(2).any(|w| w[0] == flag && !w[1].trim().is_empty());
+        if named("-F") || named("-P") {
+            None
+        } else {
+            diagnostics.push(
+                Diagnostic::warning("scenario.finger-no-ca", Source::Scenario, "posttls-finger is given neither -F CAfile nor -P CApath: it trusts no CA at all")
+                    .hint("Add -F /etc/ssl/certs/ca-certificates.crt (or -P /etc/ssl/certs) to its options, as you would on the command line."),
+            );
+            Some(TrustBasis::Nothing)
+        }
+    } else if main_cf_given && !ca_configured {
         diagnostics.push(
             Diagnostic::warning("maincf.no-ca", Source::MainCf, "Neither smtp_tls_CAfile nor smtp_tls_CApath is set: Postfix trusts no CA at all")
                 .hint("If your main.cf sets smtp_tls_CApath (e.g. /etc/ssl/certs), paste that line too."),
         );
-        TrustBasis::Nothing
+        Some(TrustBasis::Nothing)
+    } else {
+        None
+    };
+    let trust = if let Some(trust) = trust {
+        trust
     } else {
         match scenario.ca_trust {
             CaTrust::Trusted | CaTrust::Unknown => TrustBasis::AssumeTrusted,

@@ -187,7 +187,10 @@ pub fn scenario_of(case: &Value, cas: &CaFiles) -> Scenario {
         servers.push(ServerSetting { host: String::new(), starttls, certificate: !anonymous });
     }
     let probe = if finger {
-        Probe::Finger { level: s(&input, "level"), matches: strings(input.get("match")), args: strings(input.get("args")) }
+        // The harness gives posttls-finger the case's CA file with -F (its only trust).
+        let mut args: Vec<String> = ca_name.iter().flat_map(|ca| ["-F".to_string(), format!("<{ca}>")]).collect();
+        args.extend(strings(input.get("args")));
+        Probe::Finger { level: s(&input, "level"), matches: strings(input.get("match")), args }
     } else {
         Probe::Smtp
     };

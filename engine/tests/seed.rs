@@ -189,3 +189,24 @@ fn each_certificate_names_the_input_it_was_read_from() {
     assert!(second.iter().all(|c| c.1 == "in2-smtp.messagingengine.com"), "{inputs:?}");
     assert_eq!(second[0].2, 0);
 }
+
+#[test]
+fn posttls_finger_trusts_only_what_minus_f_or_minus_p_names() {
+    // posttls-finger reads no CAfile or CApath from main.cf (spec §9: -F and -P default to none).
+    let finger = |args: &[&str]| {
+        let mut s = seed("3.7.11", POLICY);
+        s.main_cf.push_str("smtp_tls_CAfile = /etc/ssl/certs/ca-certificates.crt\n");
+        s.destination = "fastmail.fm".into();
+        s.probe = peername_engine::scenario::Probe::Finger { level: "encrypt".into(), matches: Vec::new(), args: args.iter().map(|a| a.to_string()).collect() };
+        explain(&s)
+    };
+    let trust = |report: &Report| report.finger.as_ref().and_then(|f| f.connection.as_ref()).and_then(|c| c.trust);
+    let bare = finger(&[]);
+    assert!(bare.diagnostics.iter().any(|d| d.code == "scenario.finger-no-ca"));
+    assert_eq!(trust(&bare), Some(TrustWord::Untrusted));
+    for args in [["-F", "/etc/ssl/certs/ca-certificates.crt"], ["-P", "/etc/ssl/certs"]] {
+        let report = finger(&args);
+        assert!(!report.diagnostics.iter().any(|d| d.code == "scenario.finger-no-ca"), "{args:?}");
+        assert_eq!(trust(&report), Some(TrustWord::Trusted), "{args:?}");
+    }
+}
