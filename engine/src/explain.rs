@@ -198,6 +198,7 @@ fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>, tables: Option<&m
                 .hint("Add e.g. smtp_tls_policy_maps = hash:/etc/postfix/tls_policy (and run postmap)."),
         );
     }
+    diagnostics.extend(policy_maps_notes(&main_cf));
 
 
     let dns = match &scenario.dns {
@@ -265,6 +266,47 @@ fn delivering_service(scenario: &Scenario, transport: &[crate::input::table::Tab
         _ => "smtp".to_string(),
     };
     Some(format!("{name}/unix"))
+}
+
+/// Lookup tables whose keys are patterns, not names: a pasted table of theirs is not read as
+/// Postfix reads it.
+const PATTERN_MAP_TYPES: &[&str] = &["regexp", "pcre", "cidr"];
+
+/// What the engine cannot read as Postfix does in `smtp_tls_policy_maps` (its last main.cf
+/// setting): several tables (Postfix asks each of them for every lookup key, in order; the
+/// pasted table is taken as the first), and a first table of a pattern type.
+fn policy_maps_notes(main_cf: &crate::input::maincf::MainCf) -> Vec<Diagnostic> {
+    let mut notes = Vec::new();
+    let Some(p) = main_cf.get("smtp_tls_policy_maps") else { return notes };
+    let tables: Vec<&str> = p.value.split(|c: char| c == ',' || c.is_whitespace()).filter(|t| !t.is_empty()).collect();
+    let Some(first) = tables.first() else { return notes };
+    if tables.len() > 1 {
+        notes.push(
+            Diagnostic::info(
+                "maincf.several-policy-maps",
+                Source::MainCf,
+                format!("smtp_tls_policy_maps lists {} tables: for each lookup key Postfix asks them in order and the first that has the key wins; the pasted table is read as {first}", tables.len()),
+            )
+            .at(p.value_span)
+            .hint("To see them together, paste the first table's lines, then the others' in order: a key's first line wins, as the first table that has it does.")
+            .param("count", tables.len().to_string())
+            .param("first", first.to_string()),
+        );
+    }
+    let kind = first.strip_prefix("proxy:").unwrap_or(first).split(':').next().unwrap_or_default().to_ascii_lowercase();
+    if PATTERN_MAP_TYPES.contains(&kind.as_str()) {
+        notes.push(
+            Diagnostic::warning(
+                "maincf.pattern-policy-map",
+                Source::MainCf,
+                format!("{first} matches each lookup key against patterns, which peername does not evaluate: it reads the pasted lines as exact keys"),
+            )
+            .at(p.value_span)
+            .hint("Paste the entries as name value lines (the keys Postfix looks up: the next-hop, then .parent domains) to see the decision.")
+            .param("table", first.to_string()),
+        );
+    }
+    notes
 }
 
 /// A main.cf `smtp_tls_fingerprint_digest` (its last setting) that OpenSSL does not know:

@@ -210,3 +210,16 @@ fn posttls_finger_trusts_only_what_minus_f_or_minus_p_names() {
         assert_eq!(trust(&report), Some(TrustWord::Trusted), "{args:?}");
     }
 }
+
+#[test]
+fn policy_maps_the_engine_cannot_read_as_postfix_does_are_named() {
+    let notes = |maps: &str| {
+        let mut s = seed("3.7.11", POLICY);
+        s.main_cf = MAIN_CF.replace("hash:/etc/postfix/tls_policy", maps);
+        explain(&s).diagnostics.into_iter().filter(|d| d.code.contains("policy-map")).map(|d| d.code).collect::<Vec<_>>()
+    };
+    assert!(notes("hash:/etc/postfix/tls_policy").is_empty());
+    assert_eq!(notes("hash:/etc/postfix/tls_policy, texthash:/etc/postfix/sts"), ["maincf.several-policy-maps"]);
+    assert_eq!(notes("regexp:/etc/postfix/tls_policy"), ["maincf.pattern-policy-map"]);
+    assert_eq!(notes("proxy:pcre:/etc/postfix/tls_policy hash:/etc/postfix/more"), ["maincf.several-policy-maps", "maincf.pattern-policy-map"]);
+}
