@@ -101,6 +101,23 @@ fn key(name: &str) -> String {
     name.trim_end_matches('.').to_lowercase()
 }
 
+/// The records of an RRset as a resolver answers them: each record once (an RRset is a set; a
+/// name server drops a record written twice), in the order first written. Records compare by
+/// their fields and data, whatever the case and spacing of the hex.
+fn distinct_records(records: &[String]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    records
+        .iter()
+        .filter(|r| {
+            let mut fields = r.split_ascii_whitespace();
+            let head: Vec<&str> = fields.by_ref().take(3).collect();
+            let data: String = fields.collect::<String>().to_ascii_uppercase();
+            seen.insert((head.join(" "), data))
+        })
+        .cloned()
+        .collect()
+}
+
 impl Dns {
     /// Records the resolver's answer status for `name` of `rtype` (e.g. `MX`, `A`, `TLSA`).
     pub fn set_dnssec(&mut self, name: &str, rtype: &str, status: DnssecStatus) {
@@ -122,7 +139,7 @@ impl Dns {
         let secure = status.map(|s| s.ad).unwrap_or(self.default_secure);
         let records = self.tlsa.get(&owner).filter(|r| !r.is_empty()).or((!self.unowned_tlsa.is_empty()).then_some(&self.unowned_tlsa));
         match records {
-            Some(records) if secure => TlsaAnswer::Records { records: records.clone() },
+            Some(records) if secure => TlsaAnswer::Records { records: distinct_records(records) },
             _ => TlsaAnswer::NotFound,
         }
     }
@@ -177,5 +194,14 @@ mod tests {
         assert_eq!(dns.mx_lookup("other.example"), MxAnswer::NxDomain);
         assert_eq!(dns.address_lookup("a"), AddressAnswer::NxDomain);
         assert_eq!(dns.address_lookup("127.0.0.2"), AddressAnswer::Addresses { addresses: vec!["127.0.0.2".into()] });
+    }
+
+    #[test]
+    fn a_tlsa_record_written_twice_is_answered_once() {
+        // Recorded from 3.5.27, 3.7.11 and 3.11.6 (oracle-dane-extra2, rdf50-12): one warning
+        // for a record that the zone held twice.
+        let mut dns = Dns { default_secure: true, ..Dns::default() };
+        dns.tlsa.insert("_25._tcp.mx.example.com".into(), vec!["3 1 1 abcd".into(), "3 1 1 AB CD".into(), "2 1 1 ABCD".into()]);
+        assert_eq!(dns.tlsa_lookup("mx.example.com", 25), TlsaAnswer::Records { records: vec!["3 1 1 abcd".into(), "2 1 1 ABCD".into()] });
     }
 }
