@@ -38,3 +38,25 @@ fn before_3_9_match_fingerprints_are_decoded_as_the_attribute_is_read() {
         assert_eq!(w.iter().filter(|x| x.starts_with("malformed fingerprint value")).count(), 2, "{version}: {w:?}");
     }
 }
+
+#[test]
+fn an_invalid_main_cf_servername_makes_the_policy_invalid() {
+    // policy_create(): the main.cf name is checked as servername= is (spec: smtp_tls_servername).
+    let mut w = warnings("3.7.11", "fastmail.fm encrypt\n");
+    assert!(w.is_empty(), "{w:?}");
+    let pem = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed/fastmail-replica.pem")).expect("seed certificate");
+    let scenario = Scenario {
+        postfix_version: "3.7.11".into(),
+        main_cf: "smtp_tls_security_level = encrypt\nsmtp_tls_servername = bad_name!\nsmtp_tls_CAfile = /etc/ssl/certs/ca-certificates.crt\n".into(),
+        destination: "user@fastmail.fm".into(),
+        mx: "fastmail.fm mail is handled by 10 in1-smtp.messagingengine.com.\n".into(),
+        certificates: vec![ServedChain { host: String::new(), pem }],
+        ca_trust: CaTrust::Trusted,
+        ..Scenario::default()
+    };
+    let report = explain(&scenario);
+    w = report.delivery.as_ref().map(|d| d.warnings.clone()).unwrap_or_default();
+    assert_eq!(w[0], "\"smtp_tls_servername = bad_name!\" specifies an invalid hostname", "{w:?}");
+    let outcome = report.outcome.expect("an outcome");
+    assert_eq!(outcome.reason.as_deref(), Some("client TLS configuration problem"));
+}

@@ -283,8 +283,16 @@ pub fn effective_policy(
             None => vec![settings.get("smtp_tls_exclude_ciphers"), mandatory_exclude, also_exclude],
         };
         p.cipher_exclusions = listed.into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(" ");
-        if p.servername.is_none() && !settings.get("smtp_tls_servername").is_empty() {
-            p.servername = Some(settings.get("smtp_tls_servername").to_string());
+        let sni = settings.get("smtp_tls_servername");
+        if p.servername.is_none() && !sni.is_empty() && version.knows_servername() {
+            // policy_create(): an invalid main.cf name makes the policy invalid, as an invalid
+            // servername= attribute does.
+            if !crate::input::hostname::valid_hostname(sni) {
+                p.warnings.push(format!("\"smtp_tls_servername = {sni}\" specifies an invalid hostname"));
+                p.invalid = true;
+                return p;
+            }
+            p.servername = Some(sni.to_string());
         }
     }
     let entry_matches: Option<Vec<String>> = entry.as_ref().and_then(|e| e.matches.as_ref()).map(|m| m.iter().map(|x| x.text.clone()).collect());
