@@ -22,6 +22,8 @@ use serde::{Deserialize, Serialize};
 pub enum Skip {
     /// The policy was invalid ("client TLS configuration problem").
     InvalidPolicy,
+    /// `smtp_tls_wrappermode` at a level below encrypt.
+    Wrappermode,
     /// MTA-STS: the MX name fits no `mx_host_pattern` (3.10.5+).
     StsPattern,
     /// The host has no address.
@@ -264,6 +266,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
         }
     }
 
+    let wrappermode = req.version.knows_wrappermode() && req.settings.flag("smtp_tls_wrappermode");
     let smtputf8 = req.settings.flag("smtputf8_enable");
     let mut nexthops = split_nexthops(&req.route.nexthop);
     let non_fallback_sites = nexthops.len();
@@ -287,6 +290,16 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
             }
         };
         let mut run = DestinationRun { key: key.clone(), destination: Some(dest.clone()), mx: None, hosts: Vec::new(), untried: 0 };
+        if req.version.knows_wrappermode() && !wrappermode && dest.port_number() == 465 && !matches!(req.settings.get("helpful_warnings").trim(), "no" | "false" | "0") {
+            // smtp_connect_remote(): a hint, not a warning; the server on 465 speaks TLS at once
+            // and smtp(8) would wait for its greeting.
+            d.log.push(LogLine::new(
+                "smtp",
+                LogLevel::Info,
+                Verbosity::Always,
+                "SMTPS wrappermode (TCP port 465) requires setting \"smtp_tls_wrappermode = yes\", and \"smtp_tls_security_level = encrypt\" (or stronger)".to_string(),
+            ));
+        }
         // Each next-hop's lookup failure replaces the previous one's (the fallback relay's
         // error is the one reported, recorded from Postfix 3.7.11), and without a session the
         // status line names no relay (recorded from 3.5.27, after earlier hosts' connections).
@@ -353,6 +366,16 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
                 d.effective_level = Some(policy.level);
                 d.log.push(LogLine::new("smtp", LogLevel::Info, Verbosity::Verbose, format!("effective TLS level: {}", policy.level.name())));
             }
+            if wrappermode && policy.level < SecurityLevel::Encrypt {
+                // smtp_connect_inet(): SMTPS needs encryption; the host is skipped (recorded from
+                // 3.5.27, 3.7.11 and 3.11.6: "server unavailable", no relay).
+                smtp_warning(&mut d, "smtp_tls_wrappermode requires \"smtp_tls_security_level = encrypt\" (or stronger)".to_string());
+                stats = Some(format!("{}?", policy.level.name()));
+                relay = None;
+                attempt.skipped = Some(Skip::Wrappermode);
+                run.hosts.push(attempt);
+                continue;
+            }
             if req.version.has_sts_mx_pattern_enforcement()
                 && req.settings.flag("smtp_tls_enforce_sts_mx_patterns")
                 && policy.sts.is_sts()
@@ -405,6 +428,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
                 log_mask,
                 tls_disabled,
                 missing_tlsproxy,
+                wrappermode,
             });
             relay = Some(conn.server_namaddr.clone());
             d.warnings.extend(conn.warnings.iter().cloned());

@@ -394,6 +394,8 @@ pub fn run(
         tls_disabled,
         // posttls-finger does its own handshake; only smtp(8) uses tlsproxy(8).
         missing_tlsproxy: None,
+        // posttls-finger's -w (SMTPS) is not modelled.
+        wrappermode: false,
     });
     out.warnings.extend(conn.warnings.iter().map(|w| format!("warning: {w}")));
     out.errors.extend(conn.errors.iter().cloned());

@@ -378,6 +378,7 @@ fn server_step(b: &mut Builder, attempt: &HostAttempt, version: &PostfixVersion)
     let (mark, summary) = match (&attempt.skipped, &attempt.connection) {
         (Some(Skip::InvalidPolicy), _) => (Mark::Fail, "Skipped: client TLS configuration problem".to_string()),
         (Some(Skip::StsPattern), _) => (Mark::Fail, "Skipped: the MX name fits no MTA-STS mx_host_pattern".to_string()),
+        (Some(Skip::Wrappermode), _) => (Mark::Fail, "Skipped: smtp_tls_wrappermode needs level encrypt or stronger".to_string()),
         (Some(Skip::NoAddress), _) => (Mark::Skip, "No address".to_string()),
         (None, Some(c)) => connection_summary(c),
         (None, None) => (Mark::Skip, "Not tried".to_string()),

@@ -162,6 +162,11 @@ impl PostfixVersion {
         self.at_least(3, 0, 0)
     }
 
+    /// `smtp_tls_wrappermode` (SMTPS, 3.0) exists, with its hint for port 465.
+    pub fn knows_wrappermode(&self) -> bool {
+        self.at_least(3, 0, 0)
+    }
+
     /// Fingerprint values may omit colons and are decoded as hex (3.6).
     pub fn fingerprint_colons_optional(&self) -> bool {
         self.at_least(3, 6, 0)

@@ -104,3 +104,26 @@ fn posttls_finger_excludes_enull_below_the_name_matching_levels() {
     let run = secure.finger.as_ref().expect("a posttls-finger run");
     assert!(!run.warnings.iter().any(|w| w.contains("cipher")), "{:?}", run.warnings);
 }
+
+#[test]
+fn smtps_wrapper_mode_needs_encrypt_and_an_smtps_port() {
+    // Below encrypt every host is skipped (recorded from 3.5.27, 3.7.11 and 3.11.6).
+    let report = explain(&scenario("fastmail.fm may\n", "smtp_tls_wrappermode = yes\n"));
+    assert_eq!(outcome(&report), (Status::Deferred, "server unavailable or unable to receive mail".to_string()));
+    assert_eq!(warnings(&report), ["smtp_tls_wrappermode requires \"smtp_tls_security_level = encrypt\" (or stronger)"]);
+    assert_eq!(report.outcome.as_ref().and_then(|o| o.relay.as_deref()), Some("none"));
+
+    // At encrypt, a server on port 25 greets in plaintext: no TLS record.
+    let report = explain(&scenario("fastmail.fm encrypt\n", "smtp_tls_wrappermode = yes\n"));
+    assert_eq!(outcome(&report), (Status::Deferred, HANDSHAKE_FAILURE.to_string()));
+    assert!(warnings(&report)[0].contains("wrong version number"), "{:?}", warnings(&report));
+
+    // On the SMTPS port the handshake is made.
+    let mut s = scenario("[in1-smtp.messagingengine.com]:465 encrypt\n", "smtp_tls_wrappermode = yes\n");
+    s.destination = "[in1-smtp.messagingengine.com]:465".into();
+    assert_eq!(outcome(&explain(&s)).0, Status::Sent);
+    // Without wrapper mode, port 465 gets Postfix's hint in the log.
+    s.main_cf = s.main_cf.replace("smtp_tls_wrappermode = yes\n", "");
+    let report = explain(&s);
+    assert!(report.log.iter().any(|l| l.text.starts_with("SMTPS wrappermode (TCP port 465) requires setting")), "{:?}", report.log);
+}

@@ -229,6 +229,8 @@ pub enum SkipView {
     StsPattern,
     /// No address.
     NoAddress,
+    /// `smtp_tls_wrappermode` below level encrypt.
+    Wrappermode,
 }
 
 /// The TLS part of a connection.
@@ -470,6 +472,7 @@ fn server(a: &HostAttempt) -> ServerView {
         skipped: a.skipped.as_ref().map(|s| match s {
             Skip::InvalidPolicy => SkipView::InvalidPolicy,
             Skip::StsPattern => SkipView::StsPattern,
+            Skip::Wrappermode => SkipView::Wrappermode,
             Skip::NoAddress => SkipView::NoAddress,
         }),
         connection: a.connection.as_ref().map(connection),

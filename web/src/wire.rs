@@ -351,7 +351,7 @@ wire_unit_enum!(Status { Sent, Deferred, Bounced, Timeout });
 wire_unit_enum!(Verbosity { Always, Summary, Certmatch, Verbose });
 wire_unit_enum!(LogLevel { Info, Warning, Error, Fatal });
 wire_unit_enum!(CaTrust { Trusted, Untrusted, Unknown, Bundle });
-wire_unit_enum!(SkipView { InvalidPolicy, StsPattern, NoAddress });
+wire_unit_enum!(SkipView { InvalidPolicy, StsPattern, NoAddress, Wrappermode });
 wire_unit_enum!(Rule {
     ExactMatch,
     ExactMismatch,

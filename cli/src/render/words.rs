@@ -245,6 +245,7 @@ fn server_summary(lang: Lang, a: &HostAttempt) -> Option<String> {
     match (&a.skipped, &a.connection) {
         (Some(Skip::InvalidPolicy), _) => translated(lang, "summary.server.invalid-policy", &[]),
         (Some(Skip::StsPattern), _) => translated(lang, "summary.server.sts-pattern", &[]),
+        (Some(Skip::Wrappermode), _) => translated(lang, "summary.server.wrappermode", &[]),
         (Some(Skip::NoAddress), _) => translated(lang, "summary.server.no-address", &[]),
         (None, Some(c)) => connection_summary(lang, c),
         (None, None) => translated(lang, "summary.server.not-tried", &[]),

@@ -206,6 +206,8 @@ pub struct ConnectionRequest<'a> {
     /// smtp(8) hands the handshake to tlsproxy(8): that service's name when the pasted
     /// master.cf defines no such service, so the handshake cannot start.
     pub missing_tlsproxy: Option<&'a str>,
+    /// `smtp_tls_wrappermode`: TLS starts as the connection opens (SMTPS), without STARTTLS.
+    pub wrappermode: bool,
 }
 
 /// The warnings a client logs when it starts and cannot use `digest` (the value of
@@ -305,7 +307,7 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
     if req.level == SecurityLevel::None {
         return c;
     }
-    if !req.server.starttls {
+    if !req.server.starttls && !req.wrappermode {
         c.handshake = Handshake::NotOffered;
         if req.level.requires_tls() {
             let host = format!("{}[{}]", req.host, req.address);
@@ -352,6 +354,13 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
         c.warnings.push(w.clone());
         c.log.push(LogLine::new(p, LogLevel::Warning, Verbosity::Always, w));
         return aborted(c, p, NO_CIPHER_MATCH.to_string(), NULL_CIPHERS);
+    }
+    if req.wrappermode && req.port != SMTPS_PORT {
+        // The server of a STARTTLS port greets in plaintext, which is no TLS record (recorded
+        // from 3.5.27, 3.7.11 and 3.11.6 with OpenSSL 3.0.19 against port 25). On port 465
+        // the server is taken to speak SMTPS.
+        c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, format!("SSL_connect error to {server_namaddr}: -1")));
+        return aborted(c, p, WRONG_VERSION_NUMBER.to_string(), PLAINTEXT_GREETING);
     }
     if !req.server.certificate && req.level.must_match() {
         // Must-match levels exclude anonymous ciphers: no common cipher, the server hangs up.
@@ -464,11 +473,17 @@ const NULL_CIPHERS: &str = "the null cipher grade, with eNULL excluded, leaves n
 const INVALID_EXCLUSION: &str = "invalid cipher exclusion";
 /// The `why` of a handshake that needs tlsproxy(8) (connection reuse) when there is none.
 const TLSPROXY_MISSING: &str = "connection reuse needs the tlsproxy service, which master.cf does not define";
+/// The `why` of a handshake in wrapper mode with a server that greets in plaintext.
+const PLAINTEXT_GREETING: &str = "smtp_tls_wrappermode starts TLS at once, but the server greeted in plaintext (not an SMTPS port)";
+/// The SMTPS port: a server there is taken to speak TLS at once.
+const SMTPS_PORT: u16 = 465;
+/// What OpenSSL 3.0.19 reports when a TLS client reads a plaintext greeting, as Postfix prints it.
+const WRONG_VERSION_NUMBER: &str = "TLS library problem: error:0A00010B:SSL routines::wrong version number:../ssl/record/ssl3_record.c:350:";
 /// What OpenSSL 3.0.19 reports when a cipher list matches nothing, as Postfix prints it.
 const NO_CIPHER_MATCH: &str = "TLS library problem: error:0A0000B9:SSL routines::no cipher match:../ssl/ssl_lib.c:2759:";
 
 /// Every `why` of [`Handshake::Failed`] the engine writes (for tests of their words).
-pub const HANDSHAKE_FAILURES: &[&str] = &[INVALID_CIPHER_GRADE, INVALID_PROTOCOLS, ANONYMOUS_ONLY, NULL_CIPHERS, INVALID_EXCLUSION, TLSPROXY_MISSING];
+pub const HANDSHAKE_FAILURES: &[&str] = &[INVALID_CIPHER_GRADE, INVALID_PROTOCOLS, ANONYMOUS_ONLY, NULL_CIPHERS, INVALID_EXCLUSION, TLSPROXY_MISSING, PLAINTEXT_GREETING];
 
 /// A keyword for the `why` of [`Handshake::Failed`] (`invalid-cipher-grade`, `anonymous-only`),
 /// for translated words.
@@ -480,6 +495,7 @@ pub fn handshake_failure_code(why: &str) -> Option<&'static str> {
         NULL_CIPHERS => Some("null-ciphers"),
         INVALID_EXCLUSION => Some("invalid-cipher-exclusion"),
         TLSPROXY_MISSING => Some("tlsproxy-missing"),
+        PLAINTEXT_GREETING => Some("plaintext-greeting"),
         _ => None,
     }
 }

@@ -136,6 +136,7 @@ fn server_summary(lang: Lang, server: &ServerView) -> Option<String> {
     match (&server.skipped, &server.connection) {
         (Some(SkipView::InvalidPolicy), _) => Some(t(lang, "summary.server.invalid-policy").into()),
         (Some(SkipView::StsPattern), _) => Some(t(lang, "summary.server.sts-pattern").into()),
+        (Some(SkipView::Wrappermode), _) => Some(t(lang, "summary.server.wrappermode").into()),
         (Some(SkipView::NoAddress), _) => Some(t(lang, "summary.server.no-address").into()),
         (None, Some(c)) => Some(connection_summary(lang, c)),
         (None, None) => Some(t(lang, "summary.server.not-tried").into()),
