@@ -127,3 +127,22 @@ fn smtps_wrapper_mode_needs_encrypt_and_an_smtps_port() {
     let report = explain(&s);
     assert!(report.log.iter().any(|l| l.text.starts_with("SMTPS wrappermode (TCP port 465) requires setting")), "{:?}", report.log);
 }
+
+#[test]
+fn the_null_grade_needs_tls13_where_enull_is_not_excluded() {
+    // posttls-finger at secure excludes aNULL only: "eNULL:!aNULL" is set, but OpenSSL offers
+    // no eNULL cipher, so with TLS 1.3 off there is nothing to send (recorded from 3.7.11 and
+    // 3.11.6, oracle-extra2 fo46-132); with TLS 1.3 on, its suites make the session.
+    let finger = |protocols: &str| {
+        let mut s = scenario("", "");
+        s.destination = "fastmail.fm".into();
+        s.probe = Probe::Finger { level: "secure".into(), matches: Vec::new(), args: ["-g", "null", "-p", protocols].map(String::from).to_vec() };
+        explain(&s).finger.expect("a posttls-finger run")
+    };
+    let off = finger("<=TLSv1.2");
+    assert!(off.warnings.iter().any(|w| w.contains("no ciphers available")), "{:?}", off.warnings);
+    assert!(off.errors.iter().any(|e| e.starts_with("SSL_connect error to ") && e.ends_with(": -1")), "{:?}", off.errors);
+    assert!(off.smtp_client_equivalent.starts_with("defer: no TLS session"), "{}", off.smtp_client_equivalent);
+    let on = finger(">=TLSv1.2");
+    assert!(!on.warnings.iter().any(|w| w.contains("cipher")), "{:?}", on.warnings);
+}

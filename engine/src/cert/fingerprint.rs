@@ -9,7 +9,7 @@
 use md5::Md5;
 use serde::{Deserialize, Serialize};
 use sha1::Sha1;
-use sha2::{Digest, Sha256, Sha512};
+use sha2::{Digest, Sha224, Sha256, Sha384, Sha512, Sha512_224, Sha512_256};
 
 /// A digest Postfix accepts for `smtp_tls_fingerprint_digest` (and posttls-finger `-d`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -23,10 +23,21 @@ pub enum DigestAlg {
     Sha256,
     /// SHA-512.
     Sha512,
+    /// SHA-224.
+    Sha224,
+    /// SHA-384.
+    Sha384,
+    /// SHA-512/224.
+    #[serde(rename = "sha512-224")]
+    Sha512_224,
+    /// SHA-512/256.
+    #[serde(rename = "sha512-256")]
+    Sha512_256,
 }
 
 impl DigestAlg {
-    /// All digests, in the order the page lists them.
+    /// The digests every certificate's fingerprints are computed with, in the order the page
+    /// lists them (the others are computed when a scenario uses them).
     pub const ALL: [DigestAlg; 4] = [DigestAlg::Md5, DigestAlg::Sha1, DigestAlg::Sha256, DigestAlg::Sha512];
 
     /// Parses a main.cf value (`md5`, `SHA256`, OpenSSL's aliases such as `sha-256`),
@@ -41,6 +52,18 @@ impl DigestAlg {
             }
             "sha512" | "sha-512" | "sha2-512" | "rsa-sha512" | "sha512withrsaencryption" | "2.16.840.1.101.3.4.2.3" => {
                 Some(DigestAlg::Sha512)
+            }
+            "sha224" | "sha-224" | "sha2-224" | "rsa-sha224" | "sha224withrsaencryption" | "2.16.840.1.101.3.4.2.4" => {
+                Some(DigestAlg::Sha224)
+            }
+            "sha384" | "sha-384" | "sha2-384" | "rsa-sha384" | "sha384withrsaencryption" | "2.16.840.1.101.3.4.2.2" => {
+                Some(DigestAlg::Sha384)
+            }
+            "sha512-224" | "sha-512/224" | "sha2-512/224" | "rsa-sha512/224" | "sha512-224withrsaencryption" | "2.16.840.1.101.3.4.2.5" => {
+                Some(DigestAlg::Sha512_224)
+            }
+            "sha512-256" | "sha-512/256" | "sha2-512/256" | "rsa-sha512/256" | "sha512-256withrsaencryption" | "2.16.840.1.101.3.4.2.6" => {
+                Some(DigestAlg::Sha512_256)
             }
             _ => None,
         }
@@ -86,6 +109,10 @@ impl DigestAlg {
             DigestAlg::Sha1 => "sha1",
             DigestAlg::Sha256 => "sha256",
             DigestAlg::Sha512 => "sha512",
+            DigestAlg::Sha224 => "sha224",
+            DigestAlg::Sha384 => "sha384",
+            DigestAlg::Sha512_224 => "sha512-224",
+            DigestAlg::Sha512_256 => "sha512-256",
         }
     }
 
@@ -96,6 +123,9 @@ impl DigestAlg {
             DigestAlg::Sha1 => 20,
             DigestAlg::Sha256 => 32,
             DigestAlg::Sha512 => 64,
+            DigestAlg::Sha224 | DigestAlg::Sha512_224 => 28,
+            DigestAlg::Sha384 => 48,
+            DigestAlg::Sha512_256 => 32,
         }
     }
 }
@@ -107,6 +137,10 @@ pub fn digest(alg: DigestAlg, bytes: &[u8]) -> Vec<u8> {
         DigestAlg::Sha1 => Sha1::digest(bytes).to_vec(),
         DigestAlg::Sha256 => Sha256::digest(bytes).to_vec(),
         DigestAlg::Sha512 => Sha512::digest(bytes).to_vec(),
+        DigestAlg::Sha224 => Sha224::digest(bytes).to_vec(),
+        DigestAlg::Sha384 => Sha384::digest(bytes).to_vec(),
+        DigestAlg::Sha512_224 => Sha512_224::digest(bytes).to_vec(),
+        DigestAlg::Sha512_256 => Sha512_256::digest(bytes).to_vec(),
     }
 }
 
@@ -165,13 +199,15 @@ impl DigestSet {
         }
     }
 
-    /// The fingerprint under `alg`.
+    /// The fingerprint under `alg`, for the digests of [`DigestAlg::ALL`] (empty for the others:
+    /// see [`Fingerprints::spelled`]).
     pub fn get(&self, alg: DigestAlg) -> &str {
         match alg {
             DigestAlg::Md5 => &self.md5,
             DigestAlg::Sha1 => &self.sha1,
             DigestAlg::Sha256 => &self.sha256,
             DigestAlg::Sha512 => &self.sha512,
+            DigestAlg::Sha224 | DigestAlg::Sha384 | DigestAlg::Sha512_224 | DigestAlg::Sha512_256 => "",
         }
     }
 }
@@ -192,9 +228,33 @@ impl Fingerprints {
     }
 }
 
+/// `bytes`' fingerprint under `alg` in Postfix's spelling: the precomputed one from `set` when
+/// there is one, else computed now (SHA-224, SHA-384 and the SHA-512/t digests).
+pub fn spelled(set: &DigestSet, alg: DigestAlg, bytes: &[u8]) -> String {
+    match set.get(alg) {
+        "" => colon_hex(&digest(alg, bytes)),
+        known => known.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sha2_digests_beyond_the_four_precomputed_are_computed_when_used() {
+        // posttls-finger -d sha384 (recorded from 3.7.11 and 3.11.6, oracle-extra2 fo46-89):
+        // a SHA-256 value is then unusable, not matched as SHA-256.
+        for (name, alg, len) in [("SHA384", DigestAlg::Sha384, 48), ("sha-224", DigestAlg::Sha224, 28), ("sha512-256", DigestAlg::Sha512_256, 32), ("SHA2-512/224", DigestAlg::Sha512_224, 28)] {
+            assert_eq!(DigestAlg::parse(name), Some(alg), "{name}");
+            assert!(DigestAlg::known_to_openssl(name), "{name}");
+            assert_eq!(digest(alg, b"abc").len(), len, "{name}");
+            assert_eq!(DigestAlg::parse(alg.name()), Some(alg));
+        }
+        let set = DigestSet::of(b"abc");
+        assert_eq!(spelled(&set, DigestAlg::Sha256, b"abc"), set.sha256);
+        assert!(spelled(&set, DigestAlg::Sha384, b"abc").starts_with("CB:00:75:3F"), "SHA-384 of abc");
+    }
 
     #[test]
     fn parse_and_name_round_trip() {
@@ -203,7 +263,7 @@ mod tests {
             assert_eq!(digest(alg, b"").len(), alg.output_len());
         }
         assert_eq!(DigestAlg::parse(" SHA256 "), Some(DigestAlg::Sha256));
-        assert_eq!(DigestAlg::parse("sha384"), None);
+        assert_eq!(DigestAlg::parse("sha3-256"), None, "SHA-3 is not modelled");
         assert_eq!(DigestAlg::parse("SHA-256"), Some(DigestAlg::Sha256));
     }
 

@@ -271,6 +271,33 @@ pub fn valid_protocol_list(version: &PostfixVersion, list: &str) -> bool {
     })
 }
 
+/// Whether a (valid) protocol list leaves TLS 1.3 enabled: not excluded with `!TLSv1.3`, named
+/// when the list names protocols to use, and not above a `<=` bound.
+pub fn allows_tls13(list: &str) -> bool {
+    const TLS13: u32 = 0x0304;
+    let bound = |tok: &str| -> Option<u32> {
+        let named = [("SSLv3", 0x0300), ("TLSv1", 0x0301), ("TLSv1.1", 0x0302), ("TLSv1.2", 0x0303), ("TLSv1.3", TLS13)];
+        named.iter().find(|(n, _)| n.eq_ignore_ascii_case(tok)).map(|(_, v)| *v).or_else(|| {
+            let digits = tok.strip_prefix("0x").or_else(|| tok.strip_prefix("0X")).unwrap_or(tok);
+            u32::from_str_radix(digits, 16).ok().filter(|v| *v > 0)
+        })
+    };
+    let (mut named_any, mut names_tls13, mut excludes_tls13, mut max) = (false, false, false, None);
+    for tok in list.split(|c: char| c == ',' || c == ':' || c.is_ascii_whitespace()).filter(|t| !t.is_empty()) {
+        if let Some(b) = tok.strip_prefix("<=") {
+            max = bound(b);
+        } else if tok.starts_with(">=") {
+            // A floor never excludes the newest protocol.
+        } else if let Some(name) = tok.strip_prefix('!') {
+            excludes_tls13 |= name.eq_ignore_ascii_case("TLSv1.3");
+        } else {
+            named_any = true;
+            names_tls13 |= tok.eq_ignore_ascii_case("TLSv1.3");
+        }
+    }
+    !excludes_tls13 && (!named_any || names_tls13) && max.is_none_or(|m| m >= TLS13)
+}
+
 /// Valid cipher grade names (`tls_cipher_grade_table`).
 fn valid_grade(grade: &str) -> bool {
     ["high", "medium", "low", "export", "null"].iter().any(|g| g.eq_ignore_ascii_case(grade))
@@ -354,6 +381,15 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
         c.warnings.push(w.clone());
         c.log.push(LogLine::new(p, LogLevel::Warning, Verbosity::Always, w));
         return aborted(c, p, NO_CIPHER_MATCH.to_string(), NULL_CIPHERS);
+    }
+    if req.cipher_grade.eq_ignore_ascii_case("null") && !allows_tls13(req.protocols) {
+        // The list set, OpenSSL still offers no eNULL cipher at its default security level, and
+        // TLS 1.3's suites are off: SSL_connect() has nothing to send (recorded from 3.7.11 and
+        // 3.11.6: -g null -p <=TLSv1.2).
+        let e = format!("SSL_connect error to {server_namaddr}: -1");
+        c.errors.push(e.clone());
+        c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, e));
+        return aborted(c, p, NO_CIPHERS_AVAILABLE.to_string(), NULL_CIPHERS_BELOW_TLS13);
     }
     if req.wrappermode && req.port != SMTPS_PORT {
         // The server of a STARTTLS port greets in plaintext, which is no TLS record (recorded
@@ -473,6 +509,10 @@ const NULL_CIPHERS: &str = "the null cipher grade, with eNULL excluded, leaves n
 const INVALID_EXCLUSION: &str = "invalid cipher exclusion";
 /// The `why` of a handshake that needs tlsproxy(8) (connection reuse) when there is none.
 const TLSPROXY_MISSING: &str = "connection reuse needs the tlsproxy service, which master.cf does not define";
+/// The `why` of a handshake with the "null" grade and TLS 1.3 disabled.
+const NULL_CIPHERS_BELOW_TLS13: &str = "the null cipher grade has no cipher OpenSSL will offer below TLS 1.3, and TLS 1.3 is disabled";
+/// What OpenSSL 3.0.19 reports when no cipher can be offered, as Postfix prints it.
+const NO_CIPHERS_AVAILABLE: &str = "TLS library problem: error:0A0000B5:SSL routines::no ciphers available:../ssl/statem/statem_clnt.c:3752:No ciphers enabled for max supported SSL/TLS version:";
 /// The `why` of a handshake in wrapper mode with a server that greets in plaintext.
 const PLAINTEXT_GREETING: &str = "smtp_tls_wrappermode starts TLS at once, but the server greeted in plaintext (not an SMTPS port)";
 /// The SMTPS port: a server there is taken to speak TLS at once.
@@ -483,7 +523,7 @@ const WRONG_VERSION_NUMBER: &str = "TLS library problem: error:0A00010B:SSL rout
 const NO_CIPHER_MATCH: &str = "TLS library problem: error:0A0000B9:SSL routines::no cipher match:../ssl/ssl_lib.c:2759:";
 
 /// Every `why` of [`Handshake::Failed`] the engine writes (for tests of their words).
-pub const HANDSHAKE_FAILURES: &[&str] = &[INVALID_CIPHER_GRADE, INVALID_PROTOCOLS, ANONYMOUS_ONLY, NULL_CIPHERS, INVALID_EXCLUSION, TLSPROXY_MISSING, PLAINTEXT_GREETING];
+pub const HANDSHAKE_FAILURES: &[&str] = &[INVALID_CIPHER_GRADE, INVALID_PROTOCOLS, ANONYMOUS_ONLY, NULL_CIPHERS, INVALID_EXCLUSION, TLSPROXY_MISSING, PLAINTEXT_GREETING, NULL_CIPHERS_BELOW_TLS13];
 
 /// A keyword for the `why` of [`Handshake::Failed`] (`invalid-cipher-grade`, `anonymous-only`),
 /// for translated words.
@@ -496,6 +536,7 @@ pub fn handshake_failure_code(why: &str) -> Option<&'static str> {
         INVALID_EXCLUSION => Some("invalid-cipher-exclusion"),
         TLSPROXY_MISSING => Some("tlsproxy-missing"),
         PLAINTEXT_GREETING => Some("plaintext-greeting"),
+        NULL_CIPHERS_BELOW_TLS13 => Some("null-ciphers-below-tls13"),
         _ => None,
     }
 }
@@ -670,8 +711,8 @@ fn peer_cert_line(c: &Connection, req: &ConnectionRequest<'_>, leaf: &Certificat
         None => leaf.subject_cns.first().cloned().or_else(|| v.names.as_ref().and_then(|n| n.peername.clone())).unwrap_or_default(),
     };
     let issuer = leaf.issuer_cn.clone().or_else(|| leaf.issuer_org.clone()).unwrap_or_default();
-    let cert_fp = leaf.fingerprints.cert.get(req.log_digest).to_string();
-    let pkey_fp = leaf.fingerprints.pkey.get(req.log_digest).to_string();
+    let cert_fp = crate::cert::fingerprint::spelled(&leaf.fingerprints.cert, req.log_digest, &leaf.der);
+    let pkey_fp = crate::cert::fingerprint::spelled(&leaf.fingerprints.pkey, req.log_digest, &leaf.spki_der);
     if req.version.logs_issuer_and_cert_fingerprint() {
         // 3.9 moved the line to the TLS library, which names the peer in lower case.
         format!("{}: subject_CN={subject_cn}, issuer={issuer}, cert fingerprint={cert_fp}, pkey fingerprint={pkey_fp}", c.namaddr)
@@ -696,6 +737,16 @@ pub fn trust_word(flags: &PeerFlags, version: &PostfixVersion) -> TrustWord {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tls13_stays_on_unless_the_list_turns_it_off() {
+        for on in ["", "!SSLv2, !SSLv3", ">=TLSv1.2", "TLSv1.2 TLSv1.3", "<=TLSv1.3", "<=0x0304", "<=None"] {
+            assert!(allows_tls13(on), "{on}");
+        }
+        for off in ["!TLSv1.3", "<=TLSv1.2", "TLSv1.2", "!SSLv2:!tlsv1.3", "<=0x0303"] {
+            assert!(!allows_tls13(off), "{off}");
+        }
+    }
 
     #[test]
     fn protocol_lists_follow_the_version_s_grammar() {
