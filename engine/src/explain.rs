@@ -47,6 +47,9 @@ pub struct Prepared {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The verdict status of mail that a transport other than smtp(8) takes.
+pub const NOT_SMTP: &str = "not-smtp";
+
 /// Map kind and file of `smtp_tls_policy_maps` (the first map listed).
 fn map_spec(value: &str) -> Option<(MapKind, String, String)> {
     let first = value.split(|c: char| c == ',' || c.is_whitespace()).find(|s| !s.is_empty())?;
@@ -371,7 +374,7 @@ fn explain_with(scenario: &Scenario, memo: Option<&mut Memo>) -> Report {
         None => (None, &mut own),
     };
     let (mut report, table) = explain_keeping_table(scenario, tables, certs);
-    if !report.verdict.delivered && matches!(scenario.probe, Probe::Smtp) {
+    if !report.verdict.delivered && matches!(scenario.probe, Probe::Smtp) && report.delivery.is_some() {
         // The fix search finds the looked-up entries in the table already parsed here, and
         // its re-runs the certificates read here.
         report.fixes = crate::fixes::suggest_reusing(scenario, &report, table.as_deref(), certs);
@@ -443,27 +446,40 @@ fn explain_keeping_table(scenario: &Scenario, tables: Option<&mut TableMemo>, ce
             if route.non_smtp_transport.as_deref().is_some_and(|t| settings.runs_smtp_client(t)) {
                 route.non_smtp_transport = None;
             }
-            let servers = ServerSide { chain_for: &chain_fn, behaviour_for: &behaviour_fn, accept_reply: &scenario.server_reply };
-            let table_file = table.as_ref().map(|t| t.file.clone()).unwrap_or_default();
-            let d = deliver(&DeliveryRequest {
-                version: &version,
-                settings: &settings,
-                global: &global,
-                route,
-                table: table.as_deref(),
-                dns: &dns,
-                trust: &trust,
-                anchors: &anchors,
-                servers: &servers,
-                at,
-                table_file: &table_file,
-            });
-            let title = table.as_ref().map(|t| t.title.clone()).unwrap_or_default();
-            report.trace = crate::trace::delivery_trace(&version, &global, settings.setting("smtp_tls_security_level").cloned(), &d, &title);
-            report.verdict = verdict_of(&d, &report.trace);
-            report.log = d.log.clone();
-            report.outcome = Some(d.outcome.clone());
-            report.delivery = Some(d);
+            if let Some(transport) = route.non_smtp_transport.clone() {
+                // error:, local:, discard:, … take the mail: smtp(8) never sees it, so there is
+                // no TLS policy, no connection and no verdict on a certificate.
+                report.trace = crate::trace::handoff_trace(&version, &route);
+                report.verdict = Verdict {
+                    status: NOT_SMTP.into(),
+                    delivered: false,
+                    headline: format!("transport_maps hands this mail to {transport}:, not to smtp(8): no TLS decision is made"),
+                    deciding_step: Some(report.trace.len().saturating_sub(1)),
+                    stage: "config".into(),
+                };
+            } else {
+                let servers = ServerSide { chain_for: &chain_fn, behaviour_for: &behaviour_fn, accept_reply: &scenario.server_reply };
+                let table_file = table.as_ref().map(|t| t.file.clone()).unwrap_or_default();
+                let d = deliver(&DeliveryRequest {
+                    version: &version,
+                    settings: &settings,
+                    global: &global,
+                    route,
+                    table: table.as_deref(),
+                    dns: &dns,
+                    trust: &trust,
+                    anchors: &anchors,
+                    servers: &servers,
+                    at,
+                    table_file: &table_file,
+                });
+                let title = table.as_ref().map(|t| t.title.clone()).unwrap_or_default();
+                report.trace = crate::trace::delivery_trace(&version, &global, settings.setting("smtp_tls_security_level").cloned(), &d, &title);
+                report.verdict = verdict_of(&d, &report.trace);
+                report.log = d.log.clone();
+                report.outcome = Some(d.outcome.clone());
+                report.delivery = Some(d);
+            }
         }
         Probe::Finger { level, matches, args } => {
             let run = crate::finger::run(&version, &settings, scenario.destination.trim(), level, matches, args, &dns, &trust, &chain_fn, &behaviour_fn, at);

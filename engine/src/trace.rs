@@ -408,6 +408,15 @@ fn outcome_step(b: &mut Builder, outcome: &Outcome) {
     );
 }
 
+/// The trace of mail a transport other than smtp(8) takes: the version and the route, which
+/// is where the story ends.
+pub fn handoff_trace(version: &PostfixVersion, route: &Route) -> Vec<Step> {
+    let mut b = Builder { steps: Vec::new() };
+    version_step(&mut b, version);
+    route_step(&mut b, route);
+    b.steps
+}
+
 /// Builds the trace of an smtp(8) delivery.
 pub fn delivery_trace(version: &PostfixVersion, global: &GlobalLevel, setting: Option<Setting>, d: &Delivery, table_title: &str) -> Vec<Step> {
     let mut b = Builder { steps: Vec::new() };

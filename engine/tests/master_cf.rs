@@ -60,9 +60,21 @@ fn a_transport_whose_service_runs_smtp_is_delivered_with_tls() {
     let transport = "fastmail.fm smtp-tls:\n";
     // Without its master.cf line, smtp-tls is just a name: no TLS decision is made.
     let report = explain(&scenario("", transport));
-    assert_eq!(report.delivery.as_ref().and_then(|d| d.route.non_smtp_transport.as_deref()), Some("smtp-tls"));
+    assert_eq!(report.verdict.status, peername_engine::explain::NOT_SMTP);
     let line = "smtp-tls  unix  -       -       n       -       -       smtp\n  -o smtp_tls_security_level=secure\n";
     let report = explain(&scenario(line, transport));
     assert!(report.delivery.as_ref().is_some_and(|d| d.route.non_smtp_transport.is_none()));
     assert_eq!(status(&report), (Status::Deferred, "Server certificate not verified".to_string()));
+}
+
+#[test]
+fn a_transport_that_is_not_an_smtp_client_ends_the_story_at_the_route() {
+    for transport in ["fastmail.fm error:mail for fastmail.fm is not accepted\n", "fastmail.fm discard:\n", "fastmail.fm smtp-tls:\n"] {
+        let report = explain(&scenario("", transport));
+        assert_eq!(report.verdict.status, peername_engine::explain::NOT_SMTP, "{transport}");
+        assert!(!report.verdict.delivered);
+        assert!(report.delivery.is_none() && report.outcome.is_none() && report.fixes.is_empty(), "{transport}");
+        assert_eq!(report.trace.len(), 2, "the version and the route: {:?}", report.trace.iter().map(|s| &s.title).collect::<Vec<_>>());
+        assert_eq!(report.verdict.deciding_step, Some(1));
+    }
 }

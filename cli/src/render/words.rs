@@ -122,6 +122,18 @@ pub fn verdict_headline(lang: Lang, report: &Report) -> String {
     if report.verdict.status == "incomplete" {
         return or_english(lang, "verdict.incomplete", &[], english);
     }
+    if report.verdict.status == peername_engine::explain::NOT_SMTP {
+        let transport = report.trace.iter().find_map(|s| match &s.detail {
+            peername_engine::trace::StepDetail::Route { route } => match &route.source {
+                RouteSource::Transport { transport, .. } => Some(transport.as_str()),
+                _ => None,
+            },
+            _ => None,
+        });
+        if let Some(transport) = transport {
+            return or_english(lang, "verdict.not-smtp", &[("transport", transport)], english);
+        }
+    }
     english.clone()
 }
 

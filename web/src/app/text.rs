@@ -183,6 +183,15 @@ pub fn verdict_headline(lang: Lang, report: &ReportView) -> String {
     if report.verdict.status == "incomplete" {
         return t(lang, "verdict.incomplete").into();
     }
+    if report.verdict.status == peername_engine::explain::NOT_SMTP {
+        let transport = report.trace.iter().find_map(|s| match &s.detail {
+            DetailView::Route { source: RouteSourceView::Transport(_, _, transport), .. } => Some(transport.clone()),
+            _ => None,
+        });
+        if let Some(transport) = transport {
+            return tf(lang, "verdict.not-smtp", &[("transport", &transport)]);
+        }
+    }
     // posttls-finger: the status is what smtp(8) would do.
     if peername_engine::finger::Equivalent::of(&report.verdict.status).is_some() {
         return tf(lang, "verdict.finger", &[("equivalent", &finger_equivalent(lang, &report.verdict.status))]);
