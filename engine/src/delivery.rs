@@ -267,6 +267,9 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
     }
 
     let wrappermode = req.version.knows_wrappermode() && req.settings.flag("smtp_tls_wrappermode");
+    let md5_by_compatibility = req.version.fingerprint_colons_optional()
+        && !req.settings.compat_level().at_least(3, 6)
+        && matches!(req.settings.setting("smtp_tls_fingerprint_digest").map(|s| &s.source), Some(crate::config::SettingSource::Default { .. }));
     let smtputf8 = req.settings.flag("smtputf8_enable");
     let mut nexthops = split_nexthops(&req.route.nexthop);
     let non_fallback_sites = nexthops.len();
@@ -350,6 +353,16 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
                 connection: None,
                 plaintext_retry: false,
             };
+            if first_build && policy.level == SecurityLevel::Fingerprint && md5_by_compatibility {
+                // tls_dane_add_fpt_digests(): 3.6+ says when the digest is md5 only because of an
+                // old compatibility_level.
+                d.log.push(LogLine::new(
+                    "smtp",
+                    LogLevel::Info,
+                    Verbosity::Always,
+                    "using backwards-compatible default setting smtp_tls_fingerprint_digest=md5 to compute certificate fingerprints".to_string(),
+                ));
+            }
             if policy.invalid {
                 let w = format!("TLS policy lookup for {}/{host}: {}", dest.key, policy.why.1);
                 smtp_warning(&mut d, w);

@@ -60,3 +60,25 @@ fn an_invalid_main_cf_servername_makes_the_policy_invalid() {
     let outcome = report.outcome.expect("an outcome");
     assert_eq!(outcome.reason.as_deref(), Some("client TLS configuration problem"));
 }
+
+#[test]
+fn an_old_compatibility_level_s_md5_digest_is_announced() {
+    // tls_dane_add_fpt_digests() (3.6+): the default digest is md5 only for compatibility.
+    let log = |main_cf_extra: &str| {
+        let pem = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed/fastmail-replica.pem")).expect("seed certificate");
+        let scenario = Scenario {
+            postfix_version: "3.11.6".into(),
+            main_cf: format!("smtp_tls_security_level = may\nsmtp_tls_policy_maps = texthash:/etc/postfix/tls_policy\n{main_cf_extra}"),
+            policy_table: "fastmail.fm fingerprint match=AB:CD\n".into(),
+            destination: "user@fastmail.fm".into(),
+            mx: "fastmail.fm mail is handled by 10 in1-smtp.messagingengine.com.\n".into(),
+            certificates: vec![ServedChain { host: String::new(), pem }],
+            ..Scenario::default()
+        };
+        explain(&scenario).log.iter().any(|l| l.text.starts_with("using backwards-compatible default setting smtp_tls_fingerprint_digest=md5"))
+    };
+    assert!(log("compatibility_level = 2\n"));
+    assert!(log(""), "no compatibility_level is level 0");
+    assert!(!log("compatibility_level = 3.6\n"));
+    assert!(!log("compatibility_level = 2\nsmtp_tls_fingerprint_digest = md5\n"));
+}
