@@ -352,7 +352,11 @@ fn behaviour_for(scenario: &Scenario, host: &str) -> ServerBehaviour {
         .iter()
         .find(|s| s.host.to_lowercase() == host)
         .or_else(|| scenario.servers.iter().find(|s| s.host.is_empty()))
-        .map(|s| ServerBehaviour { starttls: s.starttls, certificate: s.certificate })
+        .map(|s| ServerBehaviour {
+            starttls: s.starttls,
+            certificate: s.certificate,
+            tls_max: s.tls_max.as_deref().and_then(crate::tls::session::tls_version).unwrap_or(crate::tls::session::TLS_1_3),
+        })
         .unwrap_or_default()
 }
 

@@ -184,7 +184,8 @@ pub fn scenario_of(case: &Value, cas: &CaFiles) -> Scenario {
     if let Some(server) = input.get("server") {
         let starttls = server.get("starttls").and_then(Value::as_bool).unwrap_or(true);
         let anonymous = server.get("ciphers").and_then(Value::as_str).is_some_and(|c| c.contains("aNULL"));
-        servers.push(ServerSetting { host: String::new(), starttls, certificate: !anonymous });
+        let tls_max = server.get("tls_max").and_then(Value::as_str).map(str::to_string);
+        servers.push(ServerSetting { host: String::new(), starttls, certificate: !anonymous, tls_max });
     }
     let probe = if finger {
         // The harness gives posttls-finger the case's CA file with -F (its only trust).

@@ -43,11 +43,14 @@ pub struct ServerSetting {
     pub starttls: bool,
     /// Presents a certificate (false: anonymous ciphers only).
     pub certificate: bool,
+    /// The newest TLS version it speaks (`1.2`, `TLSv1.2`, `0x0303`); absent: TLS 1.3.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_max: Option<String>,
 }
 
 impl Default for ServerSetting {
     fn default() -> Self {
-        ServerSetting { host: String::new(), starttls: true, certificate: true }
+        ServerSetting { host: String::new(), starttls: true, certificate: true, tls_max: None }
     }
 }
 

@@ -146,3 +146,23 @@ fn the_null_grade_needs_tls13_where_enull_is_not_excluded() {
     let on = finger(">=TLSv1.2");
     assert!(!on.warnings.iter().any(|w| w.contains("cipher")), "{:?}", on.warnings);
 }
+
+#[test]
+fn a_server_without_the_enabled_tls_versions_hangs_up() {
+    // Recorded from 3.7.11 and 3.11.6 against a TLS 1.2 server (oracle-extra2 fo56-205, -233).
+    let finger = |args: &[&str]| {
+        let mut s = scenario("", "");
+        s.destination = "fastmail.fm".into();
+        s.servers = vec![peername_engine::scenario::ServerSetting { tls_max: Some("1.2".into()), ..Default::default() }];
+        s.probe = Probe::Finger { level: "may".into(), matches: Vec::new(), args: args.iter().map(|a| a.to_string()).collect() };
+        explain(&s).finger.expect("a posttls-finger run")
+    };
+    for args in [&["-p", ">=TLSv1.3"][..], &["-p", "TLSv1.3"], &["-g", "null"]] {
+        let run = finger(args);
+        assert!(run.errors.iter().any(|e| e.ends_with(": lost connection")), "{args:?}: {:?}", run.errors);
+        assert_eq!(run.smtp_client_equivalent, "deliver (plaintext)", "{args:?}");
+    }
+    let run = finger(&["-p", ">=TLSv1.2"]);
+    assert!(run.errors.is_empty(), "{:?}", run.errors);
+    assert_eq!(run.smtp_client_equivalent, "deliver");
+}

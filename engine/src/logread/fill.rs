@@ -298,7 +298,7 @@ fn behaviour(b: &mut Builder, focus: Option<&DeliveryAttempt>, conns: &[&PeerCon
             if let Some(rest) = text.split_once("was not offered by host ").map(|x| x.1) {
                 let host = rest.split('[').next().unwrap_or(rest).trim().to_string();
                 b.fill("servers", format!("{host}: no STARTTLS"), vec![line], "the server did not offer STARTTLS");
-                b.scenario.servers.push(ServerSetting { host, starttls: false, certificate: true });
+                b.scenario.servers.push(ServerSetting { host, starttls: false, ..ServerSetting::default() });
             }
         }
         if d.status.status == "sent" && !d.status.reason.is_empty() {
@@ -307,7 +307,7 @@ fn behaviour(b: &mut Builder, focus: Option<&DeliveryAttempt>, conns: &[&PeerCon
     }
     for c in conns.iter().filter(|c| c.anonymous || c.trust.as_ref().is_some_and(|t| t.value == TrustWord::Anonymous)) {
         if !b.scenario.servers.iter().any(|s| s.host.eq_ignore_ascii_case(&c.peer.host)) {
-            b.scenario.servers.push(ServerSetting { host: c.peer.host.clone(), starttls: true, certificate: false });
+            b.scenario.servers.push(ServerSetting { host: c.peer.host.clone(), certificate: false, ..ServerSetting::default() });
             b.fill("servers", format!("{}: no certificate", c.peer.host), c.lines.clone(), "the server used an anonymous cipher");
         }
     }

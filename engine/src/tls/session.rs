@@ -19,12 +19,28 @@ pub struct ServerBehaviour {
     pub starttls: bool,
     /// Presents a certificate; `false` models an anonymous-cipher-only server.
     pub certificate: bool,
+    /// The newest TLS version it speaks, as on the wire (`0x0304` for TLS 1.3).
+    pub tls_max: u16,
 }
 
 impl Default for ServerBehaviour {
     fn default() -> Self {
-        ServerBehaviour { starttls: true, certificate: true }
+        ServerBehaviour { starttls: true, certificate: true, tls_max: TLS_1_3 }
     }
+}
+
+/// TLS 1.3 on the wire.
+pub const TLS_1_3: u16 = 0x0304;
+
+/// A TLS version as written (`1.2`, `TLSv1.2`, `0x0303`), on the wire; `None` when unknown.
+pub fn tls_version(text: &str) -> Option<u16> {
+    let t = text.trim();
+    let named = [("1", 0x0301), ("1.0", 0x0301), ("1.1", 0x0302), ("1.2", 0x0303), ("1.3", TLS_1_3)];
+    let bare = t.strip_prefix("TLSv").or_else(|| t.strip_prefix("tlsv")).unwrap_or(t);
+    named.iter().find(|(n, _)| *n == bare).map(|(_, v)| *v).or_else(|| {
+        let digits = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X"))?;
+        u16::from_str_radix(digits, 16).ok()
+    })
 }
 
 /// The word in "… TLS connection established …".
@@ -271,31 +287,41 @@ pub fn valid_protocol_list(version: &PostfixVersion, list: &str) -> bool {
     })
 }
 
-/// Whether a (valid) protocol list leaves TLS 1.3 enabled: not excluded with `!TLSv1.3`, named
-/// when the list names protocols to use, and not above a `<=` bound.
-pub fn allows_tls13(list: &str) -> bool {
-    const TLS13: u32 = 0x0304;
-    let bound = |tok: &str| -> Option<u32> {
-        let named = [("SSLv3", 0x0300), ("TLSv1", 0x0301), ("TLSv1.1", 0x0302), ("TLSv1.2", 0x0303), ("TLSv1.3", TLS13)];
-        named.iter().find(|(n, _)| n.eq_ignore_ascii_case(tok)).map(|(_, v)| *v).or_else(|| {
+/// The TLS versions (on the wire, 1.0 to 1.3) a (valid) protocol list enables: the ones it
+/// names when it names protocols to use, less the `!` exclusions, within `>=` and `<=` bounds.
+pub fn enabled_versions(list: &str) -> Vec<u16> {
+    const NAMES: [(&str, u16); 4] = [("TLSv1", 0x0301), ("TLSv1.1", 0x0302), ("TLSv1.2", 0x0303), ("TLSv1.3", TLS_1_3)];
+    let bound = |tok: &str| -> Option<u16> {
+        NAMES.iter().chain([("SSLv3", 0x0300)].iter()).find(|(n, _)| n.eq_ignore_ascii_case(tok)).map(|(_, v)| *v).or_else(|| {
             let digits = tok.strip_prefix("0x").or_else(|| tok.strip_prefix("0X")).unwrap_or(tok);
-            u32::from_str_radix(digits, 16).ok().filter(|v| *v > 0)
+            u16::from_str_radix(digits, 16).ok().filter(|v| *v > 0)
         })
     };
-    let (mut named_any, mut names_tls13, mut excludes_tls13, mut max) = (false, false, false, None);
+    let (mut named, mut excluded, mut min, mut max) = (Vec::new(), Vec::new(), None, None);
     for tok in list.split(|c: char| c == ',' || c == ':' || c.is_ascii_whitespace()).filter(|t| !t.is_empty()) {
         if let Some(b) = tok.strip_prefix("<=") {
             max = bound(b);
-        } else if tok.starts_with(">=") {
-            // A floor never excludes the newest protocol.
+        } else if let Some(b) = tok.strip_prefix(">=") {
+            min = bound(b);
         } else if let Some(name) = tok.strip_prefix('!') {
-            excludes_tls13 |= name.eq_ignore_ascii_case("TLSv1.3");
+            excluded.push(name.to_ascii_lowercase());
         } else {
-            named_any = true;
-            names_tls13 |= tok.eq_ignore_ascii_case("TLSv1.3");
+            named.push(tok.to_ascii_lowercase());
         }
     }
-    !excludes_tls13 && (!named_any || names_tls13) && max.is_none_or(|m| m >= TLS13)
+    NAMES
+        .iter()
+        .filter(|(n, v)| {
+            let n = n.to_ascii_lowercase();
+            (named.is_empty() || named.contains(&n)) && !excluded.contains(&n) && min.is_none_or(|m| *v >= m) && max.is_none_or(|m| *v <= m)
+        })
+        .map(|(_, v)| *v)
+        .collect()
+}
+
+/// Whether a (valid) protocol list leaves TLS 1.3 enabled (see [`enabled_versions`]).
+pub fn allows_tls13(list: &str) -> bool {
+    enabled_versions(list).contains(&TLS_1_3)
 }
 
 /// Valid cipher grade names (`tls_cipher_grade_table`).
@@ -382,7 +408,17 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
         c.log.push(LogLine::new(p, LogLevel::Warning, Verbosity::Always, w));
         return aborted(c, p, NO_CIPHER_MATCH.to_string(), NULL_CIPHERS);
     }
-    if req.cipher_grade.eq_ignore_ascii_case("null") && !allows_tls13(req.protocols) {
+    let null_grade = req.cipher_grade.eq_ignore_ascii_case("null");
+    let handshake_fails = (null_grade && !allows_tls13(req.protocols))
+        || (req.wrappermode && req.port != SMTPS_PORT)
+        || !req.server.certificate && req.level.must_match()
+        || common_version(req).is_none_or(|v| null_grade && v < TLS_1_3);
+    if handshake_fails {
+        // tls_dane_enable() hands the fingerprints to OpenSSL before SSL_connect(), so their
+        // warnings come before the handshake fails (recorded from 3.7.11 and 3.11.6).
+        fingerprint_warnings(&mut c, req);
+    }
+    if null_grade && !allows_tls13(req.protocols) {
         // The list set, OpenSSL still offers no eNULL cipher at its default security level, and
         // TLS 1.3's suites are off: SSL_connect() has nothing to send (recorded from 3.7.11 and
         // 3.11.6: -g null -p <=TLSv1.2).
@@ -404,6 +440,15 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
         c.errors.push(e.clone());
         c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, e));
         return handshake_failed(c, ANONYMOUS_ONLY);
+    }
+    if common_version(req).is_none_or(|v| null_grade && v < TLS_1_3) {
+        // No version both speak (recorded from 3.7.11 and 3.11.6: -p >=TLSv1.3 against a TLS 1.2
+        // server), or one below TLS 1.3 with the null grade, whose only ciphers then are eNULL
+        // ones OpenSSL does not offer: the server hangs up.
+        let e = format!("SSL_connect error to {server_namaddr}: lost connection");
+        c.errors.push(e.clone());
+        c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, e));
+        return handshake_failed(c, if common_version(req).is_none() { NO_COMMON_VERSION } else { NULL_CIPHERS_BELOW_TLS13 });
     }
     c.handshake = Handshake::Established;
 
@@ -509,6 +554,33 @@ const NULL_CIPHERS: &str = "the null cipher grade, with eNULL excluded, leaves n
 const INVALID_EXCLUSION: &str = "invalid cipher exclusion";
 /// The `why` of a handshake that needs tlsproxy(8) (connection reuse) when there is none.
 const TLSPROXY_MISSING: &str = "connection reuse needs the tlsproxy service, which master.cf does not define";
+/// The `why` of a handshake with a server that speaks none of the enabled TLS versions.
+const NO_COMMON_VERSION: &str = "the server speaks none of the TLS versions the protocol list enables";
+
+/// The newest TLS version the client enables and the server speaks.
+fn common_version(req: &ConnectionRequest<'_>) -> Option<u16> {
+    enabled_versions(req.protocols).into_iter().filter(|v| *v <= req.server.tls_max).max()
+}
+
+/// The fingerprint level's records as `tls_dane_enable()` hands them to OpenSSL (3.6+): the
+/// warnings for values of the wrong length, and "all fingerprints unusable".
+fn fingerprint_warnings(c: &mut Connection, req: &ConnectionRequest<'_>) {
+    let (SecurityLevel::Fingerprint, Some(values), Some(leaf), false) = (req.level, req.fingerprints, req.served.first(), req.version.era() == Era::Legacy) else {
+        return;
+    };
+    let (decoded, _) = crate::tls::fingerprint::decode_values(values);
+    let fp = crate::tls::fingerprint::match_openssl(&decoded, req.match_digest, leaf);
+    let mut texts = fp.unusable.clone();
+    if !fp.records.is_empty() && fp.all_unusable {
+        texts.push("all fingerprints unusable".into());
+    }
+    for w in texts {
+        let text = format!("{}: {w}", c.namaddr);
+        c.warnings.push(text.clone());
+        c.log.push(LogLine::new(req.program, LogLevel::Warning, Verbosity::Always, text));
+    }
+}
+
 /// The `why` of a handshake with the "null" grade and TLS 1.3 disabled.
 const NULL_CIPHERS_BELOW_TLS13: &str = "the null cipher grade has no cipher OpenSSL will offer below TLS 1.3, and TLS 1.3 is disabled";
 /// What OpenSSL 3.0.19 reports when no cipher can be offered, as Postfix prints it.
@@ -523,7 +595,7 @@ const WRONG_VERSION_NUMBER: &str = "TLS library problem: error:0A00010B:SSL rout
 const NO_CIPHER_MATCH: &str = "TLS library problem: error:0A0000B9:SSL routines::no cipher match:../ssl/ssl_lib.c:2759:";
 
 /// Every `why` of [`Handshake::Failed`] the engine writes (for tests of their words).
-pub const HANDSHAKE_FAILURES: &[&str] = &[INVALID_CIPHER_GRADE, INVALID_PROTOCOLS, ANONYMOUS_ONLY, NULL_CIPHERS, INVALID_EXCLUSION, TLSPROXY_MISSING, PLAINTEXT_GREETING, NULL_CIPHERS_BELOW_TLS13];
+pub const HANDSHAKE_FAILURES: &[&str] = &[INVALID_CIPHER_GRADE, INVALID_PROTOCOLS, ANONYMOUS_ONLY, NULL_CIPHERS, INVALID_EXCLUSION, TLSPROXY_MISSING, PLAINTEXT_GREETING, NULL_CIPHERS_BELOW_TLS13, NO_COMMON_VERSION];
 
 /// A keyword for the `why` of [`Handshake::Failed`] (`invalid-cipher-grade`, `anonymous-only`),
 /// for translated words.
@@ -537,6 +609,7 @@ pub fn handshake_failure_code(why: &str) -> Option<&'static str> {
         TLSPROXY_MISSING => Some("tlsproxy-missing"),
         PLAINTEXT_GREETING => Some("plaintext-greeting"),
         NULL_CIPHERS_BELOW_TLS13 => Some("null-ciphers-below-tls13"),
+        NO_COMMON_VERSION => Some("no-common-version"),
         _ => None,
     }
 }
