@@ -338,7 +338,16 @@ fn chain_events(req: &Request<'_>, out: &mut Verification) -> (Vec<Event>, Vec<E
         // ≤3.5's verify callback fails every depth past smtp_tls_scert_verifydepth, the trusted
         // root included (recorded from Postfix 3.5.27: verifydepth 1 with leaf, intermediate and
         // root is "Untrusted"; 3.6+ leaves the depth to OpenSSL and the same chain is trusted).
-        late.extend(chain.depth_events.iter().map(|e| event_for(&chain, e, Phase::Chain)));
+        // It does so in the callback itself, so when the first call too deep comes before the
+        // first error (or is it, replacing it), "chain longer than limit" is the error logged
+        // (recorded from 3.5.27: an expired intermediate, and an untrusted top, under the limit).
+        let depth = chain.depth_events.iter().map(|e| event_for(&chain, e, Phase::Chain));
+        let too_deep = chain.callbacks.iter().position(|cb| cb.depth > req.max_depth);
+        let first_error = chain.callbacks.iter().position(|cb| cb.error.is_some_and(|e| !(assume && is_missing_issuer(e))));
+        match (too_deep, first_error) {
+            (Some(d), f) if f.is_none_or(|f| d <= f) => early.splice(0..0, depth).for_each(drop),
+            _ => late.extend(depth),
+        }
     }
     (early, late)
 }
