@@ -150,19 +150,23 @@ fn the_null_grade_needs_tls13_where_enull_is_not_excluded() {
 #[test]
 fn a_server_without_the_enabled_tls_versions_hangs_up() {
     // Recorded from 3.7.11 and 3.11.6 against a TLS 1.2 server (oracle-extra2 fo56-205, -233).
-    let finger = |args: &[&str]| {
+    let finger = |level: &str, args: &[&str]| {
         let mut s = scenario("", "");
         s.destination = "fastmail.fm".into();
         s.servers = vec![peername_engine::scenario::ServerSetting { tls_max: Some("1.2".into()), ..Default::default() }];
-        s.probe = Probe::Finger { level: "may".into(), matches: Vec::new(), args: args.iter().map(|a| a.to_string()).collect() };
+        s.probe = Probe::Finger { level: level.into(), matches: Vec::new(), args: std::iter::once("-F").chain(std::iter::once("/ca.pem")).chain(args.iter().copied()).map(String::from).collect() };
         explain(&s).finger.expect("a posttls-finger run")
     };
-    for args in [&["-p", ">=TLSv1.3"][..], &["-p", "TLSv1.3"], &["-g", "null"]] {
-        let run = finger(args);
+    for args in [&["-p", ">=TLSv1.3"][..], &["-p", "TLSv1.3"]] {
+        let run = finger("may", args);
         assert!(run.errors.iter().any(|e| e.ends_with(": lost connection")), "{args:?}: {:?}", run.errors);
         assert_eq!(run.smtp_client_equivalent, "deliver (plaintext)", "{args:?}");
     }
-    let run = finger(&["-p", ">=TLSv1.2"]);
+    // The null grade at verify (aNULL excluded, eNULL kept): TLS 1.3 only, which this server lacks.
+    let run = finger("verify", &["-g", "null"]);
+    assert!(run.errors.iter().any(|e| e.ends_with(": lost connection")), "{:?}", run.errors);
+    assert_eq!(run.smtp_client_equivalent, "defer: no TLS session but level verify requires TLS");
+    let run = finger("may", &["-p", ">=TLSv1.2"]);
     assert!(run.errors.is_empty(), "{:?}", run.errors);
     assert_eq!(run.smtp_client_equivalent, "deliver");
 }

@@ -66,7 +66,7 @@ fn full_scenario() -> Scenario {
         ca_trust: CaTrust::Bundle,
         ca_bundle: fastmail.certificates[0].pem.clone(),
         trust_anchor_files: [("/etc/postfix/ta.pem".to_string(), fastmail.certificates[0].pem.clone())].into_iter().collect(),
-        servers: vec![ServerSetting { host: "mx.example.com".into(), starttls: true, certificate: false }],
+        servers: vec![ServerSetting { host: "mx.example.com".into(), starttls: true, certificate: false, tls_max: Some("1.2".into()) }],
         server_reply: "250 2.0.0 Ok: queued as 4XYZ".into(),
         probe: Probe::Finger { level: "secure".into(), matches: vec![".example.com".into()], args: vec!["-d".into(), "sha256".into()] },
         dns: Some(dns),

@@ -85,7 +85,7 @@ pub fn scenario(data: &[u8]) -> Scenario {
             let mut words = l.split_whitespace();
             let host = words.next().unwrap_or("").trim_start_matches('*').to_string();
             let flags: Vec<&str> = words.collect();
-            ServerSetting { host, starttls: !flags.contains(&"nostarttls"), certificate: !flags.contains(&"nocert") }
+            ServerSetting { host, starttls: !flags.contains(&"nostarttls"), certificate: !flags.contains(&"nocert"), tls_max: flags.contains(&"tls12").then(|| "1.2".into()) }
         })
         .collect();
     let reply = next();
