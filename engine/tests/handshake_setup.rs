@@ -3,8 +3,10 @@
 //! was recorded from real Postfix (tests/fixtures/oracle-extra2, PROVENANCE.md).
 
 use peername_engine::delivery::Status;
-use peername_engine::scenario::{CaTrust, Probe, Scenario, ServedChain};
+use peername_engine::scenario::{Probe, Scenario};
 use peername_engine::{explain, Report};
+
+mod common;
 
 /// Every master.cf has these; with them pasted, a service that is not there is not there.
 const WHOLE_MASTER_CF: &str = "pickup    unix  n       -       n       60      1       pickup\n\
@@ -15,18 +17,7 @@ smtp      unix  -       -       n       -       -       smtp\n";
 const TLSPROXY_LINE: &str = "tlsproxy  unix  -       -       n       -       0       tlsproxy\n";
 
 fn scenario(policy: &str, main_cf_extra: &str) -> Scenario {
-    let pem = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed/fastmail-replica.pem")).expect("seed certificate");
-    Scenario {
-        postfix_version: "3.7.11".into(),
-        evaluated_at: Some("2026-11-23T00:00:00Z".into()),
-        main_cf: format!("smtp_tls_security_level = may\nsmtp_tls_policy_maps = texthash:/etc/postfix/tls_policy\nsmtp_tls_CAfile = /etc/ssl/certs/ca-certificates.crt\n{main_cf_extra}"),
-        policy_table: policy.into(),
-        destination: "user@fastmail.fm".into(),
-        mx: "fastmail.fm mail is handled by 10 in1-smtp.messagingengine.com.\n".into(),
-        certificates: vec![ServedChain { host: String::new(), pem }],
-        ca_trust: CaTrust::Trusted,
-        ..Scenario::default()
-    }
+    common::fastmail("3.7.11", main_cf_extra, policy)
 }
 
 fn outcome(report: &Report) -> (Status, String) {

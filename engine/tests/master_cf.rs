@@ -4,25 +4,14 @@
 
 use peername_engine::config::SettingSource;
 use peername_engine::delivery::Status;
-use peername_engine::scenario::{CaTrust, Scenario, ServedChain};
+use peername_engine::scenario::Scenario;
 use peername_engine::{explain, Report};
 
-const MAIN_CF: &str = "smtp_tls_security_level = may\nsmtp_tls_CAfile = /etc/ssl/certs/ca-certificates.crt\n";
+mod common;
 
 /// The seed's certificate names *.messagingengine.com, never fastmail.fm: `secure` defers.
 fn scenario(main_cf_extra: &str, transport: &str) -> Scenario {
-    let pem = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed/fastmail-replica.pem")).expect("seed certificate");
-    Scenario {
-        postfix_version: "3.7.11".into(),
-        evaluated_at: Some("2026-11-23T00:00:00Z".into()),
-        main_cf: format!("{MAIN_CF}{main_cf_extra}"),
-        transport_table: transport.into(),
-        destination: "user@fastmail.fm".into(),
-        mx: "fastmail.fm mail is handled by 10 in1-smtp.messagingengine.com.\n".into(),
-        certificates: vec![ServedChain { host: String::new(), pem }],
-        ca_trust: CaTrust::Trusted,
-        ..Scenario::default()
-    }
+    Scenario { transport_table: transport.into(), ..common::fastmail("3.7.11", main_cf_extra, "") }
 }
 
 fn status(report: &Report) -> (Status, String) {
@@ -39,7 +28,7 @@ fn the_delivering_service_s_overrides_are_its_settings() {
     assert_eq!(status(&report), (Status::Deferred, "Server certificate not verified".to_string()));
     let level = report.settings.iter().find(|s| s.name == "smtp_tls_security_level").expect("the level setting");
     assert_eq!(level.value, "secure");
-    assert!(matches!(&level.source, SettingSource::MasterCf { service, line: 4, .. } if service == "smtp/unix"), "{:?}", level.source);
+    assert!(matches!(&level.source, SettingSource::MasterCf { service, line: 5, .. } if service == "smtp/unix"), "{:?}", level.source);
 
     // relay's overrides are not smtp's ...
     assert_eq!(status(&explain(&scenario(RELAY_SECURE, ""))).0, Status::Sent);

@@ -2,21 +2,12 @@
 //! differs between versions (recorded from 3.7.11 and 3.11.6, tests/fixtures/oracle-extra2).
 
 use peername_engine::explain;
-use peername_engine::scenario::{CaTrust, Scenario, ServedChain};
+use peername_engine::scenario::Scenario;
+
+mod common;
 
 fn warnings(version: &str, policy: &str) -> Vec<String> {
-    let pem = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed/fastmail-replica.pem")).expect("seed certificate");
-    let scenario = Scenario {
-        postfix_version: version.into(),
-        main_cf: "smtp_tls_security_level = may\nsmtp_tls_policy_maps = texthash:/etc/postfix/tls_policy\nsmtp_tls_CAfile = /etc/ssl/certs/ca-certificates.crt\n".into(),
-        policy_table: policy.into(),
-        destination: "user@fastmail.fm".into(),
-        mx: "fastmail.fm mail is handled by 10 in1-smtp.messagingengine.com.\n".into(),
-        certificates: vec![ServedChain { host: String::new(), pem }],
-        ca_trust: CaTrust::Trusted,
-        ..Scenario::default()
-    };
-    explain(&scenario).delivery.map(|d| d.warnings).unwrap_or_default()
+    explain(&common::fastmail(version, "", policy)).delivery.map(|d| d.warnings).unwrap_or_default()
 }
 
 #[test]
@@ -44,15 +35,9 @@ fn an_invalid_main_cf_servername_makes_the_policy_invalid() {
     // policy_create(): the main.cf name is checked as servername= is (spec: smtp_tls_servername).
     let mut w = warnings("3.7.11", "fastmail.fm encrypt\n");
     assert!(w.is_empty(), "{w:?}");
-    let pem = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed/fastmail-replica.pem")).expect("seed certificate");
     let scenario = Scenario {
-        postfix_version: "3.7.11".into(),
         main_cf: "smtp_tls_security_level = encrypt\nsmtp_tls_servername = bad_name!\nsmtp_tls_CAfile = /etc/ssl/certs/ca-certificates.crt\n".into(),
-        destination: "user@fastmail.fm".into(),
-        mx: "fastmail.fm mail is handled by 10 in1-smtp.messagingengine.com.\n".into(),
-        certificates: vec![ServedChain { host: String::new(), pem }],
-        ca_trust: CaTrust::Trusted,
-        ..Scenario::default()
+        ..common::fastmail("3.7.11", "", "")
     };
     let report = explain(&scenario);
     w = report.delivery.as_ref().map(|d| d.warnings.clone()).unwrap_or_default();
@@ -65,15 +50,9 @@ fn an_invalid_main_cf_servername_makes_the_policy_invalid() {
 fn an_old_compatibility_level_s_md5_digest_is_announced() {
     // tls_dane_add_fpt_digests() (3.6+): the default digest is md5 only for compatibility.
     let log = |main_cf_extra: &str| {
-        let pem = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed/fastmail-replica.pem")).expect("seed certificate");
         let scenario = Scenario {
-            postfix_version: "3.11.6".into(),
             main_cf: format!("smtp_tls_security_level = may\nsmtp_tls_policy_maps = texthash:/etc/postfix/tls_policy\n{main_cf_extra}"),
-            policy_table: "fastmail.fm fingerprint match=AB:CD\n".into(),
-            destination: "user@fastmail.fm".into(),
-            mx: "fastmail.fm mail is handled by 10 in1-smtp.messagingengine.com.\n".into(),
-            certificates: vec![ServedChain { host: String::new(), pem }],
-            ..Scenario::default()
+            ..common::fastmail("3.11.6", "", "fastmail.fm fingerprint match=AB:CD\n")
         };
         explain(&scenario).log.iter().any(|l| l.text.starts_with("using backwards-compatible default setting smtp_tls_fingerprint_digest=md5"))
     };
