@@ -174,6 +174,7 @@ fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>, tables: Option<&m
     let overrides = BTreeMap::new();
     let settings = Settings::resolve(&main_cf, &overrides, &version);
     diagnostics.extend(unknown_digest(&main_cf));
+    diagnostics.extend(unmodelled_digest(scenario, &main_cf));
     let transport_file = parse_table(&scenario.transport_table, Source::TransportTable);
     diagnostics.extend(transport_file.diagnostics.clone());
     let transport = transport_file.entries;
@@ -310,6 +311,29 @@ fn policy_maps_notes(main_cf: &crate::input::maincf::MainCf) -> Vec<Diagnostic> 
         );
     }
     notes
+}
+
+/// A digest OpenSSL knows but the engine does not compute (SHA-3, BLAKE2, SM3…), from
+/// posttls-finger's `-d` or main.cf's `smtp_tls_fingerprint_digest`: fingerprints are then
+/// compared as SHA-256, which Postfix would not do.
+fn unmodelled_digest(scenario: &Scenario, main_cf: &crate::input::maincf::MainCf) -> Option<Diagnostic> {
+    use crate::cert::fingerprint::DigestAlg;
+    let from_args = match &scenario.probe {
+        Probe::Finger { args, .. } => args.windows(2).rev().find(|w| w[0] == "-d").map(|w| (w[1].clone(), None)),
+        Probe::Smtp => None,
+    };
+    let (value, span) = from_args.or_else(|| main_cf.get("smtp_tls_fingerprint_digest").map(|p| (p.value.clone(), Some(p.value_span))))?;
+    if DigestAlg::parse(&value).is_some() || !DigestAlg::known_to_openssl(value.trim()) {
+        return None;
+    }
+    let source = if span.is_some() { Source::MainCf } else { Source::Scenario };
+    let mut d = Diagnostic::warning("scenario.digest-not-modelled", source, format!("peername does not compute {value} digests: fingerprints are compared as SHA-256 here, which Postfix would not do"))
+        .hint("Use md5, sha1, sha224, sha256, sha384 or sha512 (and their SHA-512/t forms) to see Postfix's fingerprint matching.")
+        .param("digest", value.clone());
+    if let Some(span) = span {
+        d = d.at(span);
+    }
+    Some(d)
 }
 
 /// A main.cf `smtp_tls_fingerprint_digest` (its last setting) that OpenSSL does not know:

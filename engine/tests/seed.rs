@@ -223,3 +223,18 @@ fn policy_maps_the_engine_cannot_read_as_postfix_does_are_named() {
     assert_eq!(notes("regexp:/etc/postfix/tls_policy"), ["maincf.pattern-policy-map"]);
     assert_eq!(notes("proxy:pcre:/etc/postfix/tls_policy hash:/etc/postfix/more"), ["maincf.several-policy-maps", "maincf.pattern-policy-map"]);
 }
+
+#[test]
+fn a_digest_openssl_knows_but_peername_does_not_compute_is_said() {
+    let codes = |extra: &str| {
+        let mut s = seed("3.7.11", POLICY);
+        s.main_cf.push_str(extra);
+        explain(&s).diagnostics.into_iter().map(|d| d.code).collect::<Vec<_>>()
+    };
+    assert!(codes("smtp_tls_fingerprint_digest = sha3-256\n").contains(&"scenario.digest-not-modelled".to_string()));
+    for modelled in ["sha256", "SHA384", "md5"] {
+        assert!(!codes(&format!("smtp_tls_fingerprint_digest = {modelled}\n")).contains(&"scenario.digest-not-modelled".to_string()), "{modelled}");
+    }
+    // An unknown name is Postfix's own error, not this.
+    assert!(!codes("smtp_tls_fingerprint_digest = bogus\n").contains(&"scenario.digest-not-modelled".to_string()));
+}
