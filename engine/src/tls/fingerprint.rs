@@ -135,6 +135,23 @@ pub fn match_openssl(values: &[FingerprintValue], alg: DigestAlg, leaf: &Certifi
     out
 }
 
+impl FingerprintOutcome {
+    /// Whether OpenSSL got records but none it can use (Postfix then forces a failure).
+    pub fn none_usable(&self) -> bool {
+        !self.records.is_empty() && self.all_unusable
+    }
+
+    /// The warnings `tls_dane_enable()` logs for these records: each unusable one, then "all
+    /// fingerprints unusable" when none is left.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut w = self.unusable.clone();
+        if self.none_usable() {
+            w.push("all fingerprints unusable".into());
+        }
+        w
+    }
+}
+
 /// ≤3.5: string comparison of Postfix's colon rendering (public key first, then certificate).
 pub fn match_legacy(values: &[String], alg: DigestAlg, leaf: &Certificate) -> FingerprintOutcome {
     let mut out = FingerprintOutcome::default();

@@ -319,11 +319,6 @@ pub fn enabled_versions(list: &str) -> Vec<u16> {
         .collect()
 }
 
-/// Whether a (valid) protocol list leaves TLS 1.3 enabled (see [`enabled_versions`]).
-pub fn allows_tls13(list: &str) -> bool {
-    enabled_versions(list).contains(&TLS_1_3)
-}
-
 /// Valid cipher grade names (`tls_cipher_grade_table`).
 fn valid_grade(grade: &str) -> bool {
     ["high", "medium", "low", "export", "null"].iter().any(|g| g.eq_ignore_ascii_case(grade))
@@ -408,47 +403,56 @@ pub fn connect(req: &ConnectionRequest<'_>) -> Connection {
         c.log.push(LogLine::new(p, LogLevel::Warning, Verbosity::Always, w));
         return aborted(c, p, NO_CIPHER_MATCH.to_string(), NULL_CIPHERS);
     }
+    // SSL_connect(): what stops the handshake once the session is set up, in the order it
+    // strikes; the protocol list is read once.
     let null_grade = req.cipher_grade.eq_ignore_ascii_case("null");
-    let handshake_fails = (null_grade && !allows_tls13(req.protocols))
-        || (req.wrappermode && req.port != SMTPS_PORT)
-        || !req.server.certificate && req.level.must_match()
-        || common_version(req).is_none_or(|v| null_grade && v < TLS_1_3);
-    if handshake_fails {
-        // tls_dane_enable() hands the fingerprints to OpenSSL before SSL_connect(), so their
-        // warnings come before the handshake fails (recorded from 3.7.11 and 3.11.6).
-        fingerprint_warnings(&mut c, req);
-    }
-    if null_grade && !allows_tls13(req.protocols) {
+    let versions = enabled_versions(req.protocols);
+    let common = versions.iter().copied().filter(|v| *v <= req.server.tls_max).max();
+    let failure = if null_grade && !versions.contains(&TLS_1_3) {
         // The list set, OpenSSL still offers no eNULL cipher at its default security level, and
         // TLS 1.3's suites are off: SSL_connect() has nothing to send (recorded from 3.7.11 and
         // 3.11.6: -g null -p <=TLSv1.2).
-        let e = format!("SSL_connect error to {server_namaddr}: -1");
-        c.errors.push(e.clone());
-        c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, e));
-        return aborted(c, p, NO_CIPHERS_AVAILABLE.to_string(), NULL_CIPHERS_BELOW_TLS13);
-    }
-    if req.wrappermode && req.port != SMTPS_PORT {
+        Some(ConnectFailure::NoCiphersAvailable)
+    } else if req.wrappermode && req.port != SMTPS_PORT {
         // The server of a STARTTLS port greets in plaintext, which is no TLS record (recorded
         // from 3.5.27, 3.7.11 and 3.11.6 with OpenSSL 3.0.19 against port 25). On port 465
         // the server is taken to speak SMTPS.
-        c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, format!("SSL_connect error to {server_namaddr}: -1")));
-        return aborted(c, p, WRONG_VERSION_NUMBER.to_string(), PLAINTEXT_GREETING);
-    }
-    if !req.server.certificate && req.level.must_match() {
+        Some(ConnectFailure::PlaintextGreeting)
+    } else if !req.server.certificate && req.level.must_match() {
         // Must-match levels exclude anonymous ciphers: no common cipher, the server hangs up.
-        let e = format!("SSL_connect error to {server_namaddr}: lost connection");
-        c.errors.push(e.clone());
-        c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, e));
-        return handshake_failed(c, ANONYMOUS_ONLY);
-    }
-    if common_version(req).is_none_or(|v| null_grade && v < TLS_1_3) {
+        Some(ConnectFailure::Lost(ANONYMOUS_ONLY))
+    } else if common.is_none() {
         // No version both speak (recorded from 3.7.11 and 3.11.6: -p >=TLSv1.3 against a TLS 1.2
-        // server), or one below TLS 1.3 with the null grade, whose only ciphers then are eNULL
-        // ones OpenSSL does not offer: the server hangs up.
-        let e = format!("SSL_connect error to {server_namaddr}: lost connection");
-        c.errors.push(e.clone());
-        c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, e));
-        return handshake_failed(c, if common_version(req).is_none() { NO_COMMON_VERSION } else { NULL_CIPHERS_BELOW_TLS13 });
+        // server): the server hangs up.
+        Some(ConnectFailure::Lost(NO_COMMON_VERSION))
+    } else if null_grade && common.is_some_and(|v| v < TLS_1_3) {
+        // Below TLS 1.3 the null grade's only ciphers are eNULL ones OpenSSL does not offer.
+        Some(ConnectFailure::Lost(NULL_CIPHERS_BELOW_TLS13))
+    } else {
+        None
+    };
+    if let Some(failure) = failure {
+        // tls_dane_enable() hands the fingerprints to OpenSSL before SSL_connect(), so their
+        // warnings come before the handshake fails (recorded from 3.7.11 and 3.11.6).
+        fingerprint_warnings(&mut c, req);
+        return match failure {
+            ConnectFailure::NoCiphersAvailable => {
+                let e = format!("SSL_connect error to {server_namaddr}: -1");
+                c.errors.push(e.clone());
+                c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, e));
+                aborted(c, p, NO_CIPHERS_AVAILABLE.to_string(), NULL_CIPHERS_BELOW_TLS13)
+            }
+            ConnectFailure::PlaintextGreeting => {
+                c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, format!("SSL_connect error to {server_namaddr}: -1")));
+                aborted(c, p, WRONG_VERSION_NUMBER.to_string(), PLAINTEXT_GREETING)
+            }
+            ConnectFailure::Lost(why) => {
+                let e = format!("SSL_connect error to {server_namaddr}: lost connection");
+                c.errors.push(e.clone());
+                c.log.push(LogLine::new(p, LogLevel::Info, Verbosity::Always, e));
+                handshake_failed(c, why)
+            }
+        };
     }
     c.handshake = Handshake::Established;
 
@@ -557,9 +561,14 @@ const TLSPROXY_MISSING: &str = "connection reuse needs the tlsproxy service, whi
 /// The `why` of a handshake with a server that speaks none of the enabled TLS versions.
 const NO_COMMON_VERSION: &str = "the server speaks none of the TLS versions the protocol list enables";
 
-/// The newest TLS version the client enables and the server speaks.
-fn common_version(req: &ConnectionRequest<'_>) -> Option<u16> {
-    enabled_versions(req.protocols).into_iter().filter(|v| *v <= req.server.tls_max).max()
+/// How `SSL_connect()` fails, once the session is set up.
+enum ConnectFailure {
+    /// The client has no cipher to offer: `-1` and OpenSSL's "no ciphers available".
+    NoCiphersAvailable,
+    /// Wrapper mode against a server that greets in plaintext: "wrong version number".
+    PlaintextGreeting,
+    /// The server hangs up ("lost connection"), for this `why`.
+    Lost(&'static str),
 }
 
 /// The fingerprint level's records as `tls_dane_enable()` hands them to OpenSSL (3.6+): the
@@ -570,11 +579,7 @@ fn fingerprint_warnings(c: &mut Connection, req: &ConnectionRequest<'_>) {
     };
     let (decoded, _) = crate::tls::fingerprint::decode_values(values);
     let fp = crate::tls::fingerprint::match_openssl(&decoded, req.match_digest, leaf);
-    let mut texts = fp.unusable.clone();
-    if !fp.records.is_empty() && fp.all_unusable {
-        texts.push("all fingerprints unusable".into());
-    }
-    for w in texts {
+    for w in fp.warnings() {
         let text = format!("{}: {w}", c.namaddr);
         c.warnings.push(text.clone());
         c.log.push(LogLine::new(req.program, LogLevel::Warning, Verbosity::Always, text));
@@ -814,10 +819,10 @@ mod tests {
     #[test]
     fn tls13_stays_on_unless_the_list_turns_it_off() {
         for on in ["", "!SSLv2, !SSLv3", ">=TLSv1.2", "TLSv1.2 TLSv1.3", "<=TLSv1.3", "<=0x0304", "<=None"] {
-            assert!(allows_tls13(on), "{on}");
+            assert!(enabled_versions(on).contains(&TLS_1_3), "{on}");
         }
         for off in ["!TLSv1.3", "<=TLSv1.2", "TLSv1.2", "!SSLv2:!tlsv1.3", "<=0x0303"] {
-            assert!(!allows_tls13(off), "{off}");
+            assert!(!enabled_versions(off).contains(&TLS_1_3), "{off}");
         }
     }
 

@@ -393,12 +393,9 @@ pub fn verify(req: &Request<'_>) -> Verification {
         if openssl_era {
             let (decoded, _) = fingerprint::decode_values(values);
             let fp = fingerprint::match_openssl(&decoded, alg, leaf);
-            for u in &fp.unusable {
-                out.warnings.push(u.clone());
-            }
+            out.warnings.extend(fp.warnings());
             let dane_enabled = fp.records.len() > fp.unusable.len();
-            if !fp.records.is_empty() && fp.all_unusable {
-                out.warnings.push("all fingerprints unusable".into());
+            if fp.none_usable() {
                 out.forced = Some(ForcedFailure::AllFingerprintsUnusable);
             }
             let matched = fp.matched.is_some();
