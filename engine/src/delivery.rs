@@ -105,7 +105,7 @@ pub struct Outcome {
     pub reason: Option<String>,
     /// `relay=` value.
     pub relay: Option<String>,
-    /// `tls=` field (3.10+).
+    /// `tls=` field (3.11+).
     pub status_tls: Option<String>,
 }
 

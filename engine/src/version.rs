@@ -152,9 +152,10 @@ impl PostfixVersion {
         self.at_least(3, 9, 0)
     }
 
-    /// The delivery status line carries a `tls=` field (3.10).
+    /// The delivery status line carries a `tls=` field (3.11: `log_adhoc.c`; recorded absent
+    /// from 3.10.3 and 3.10.4, present from 3.11.6).
     pub fn status_line_has_tls_field(&self) -> bool {
-        self.at_least(3, 10, 0)
+        self.at_least(3, 11, 0)
     }
 
     /// The summary word for a connection without a certificate is "Anonymous" (3.0).
@@ -228,12 +229,21 @@ impl PostfixVersion {
         !self.at_least(3, 6, 0)
     }
 
-    /// posttls-finger's "Failed to establish session to DEST via HOST" names the port (3.8)
-    /// and, in 3.8 only, the destination's service too.
+    /// posttls-finger's "Failed to establish session to DEST via HOST…" line (posttls-finger.c).
+    /// 3.8 added a port, and 3.8.0 alone the destination's service too; until 3.8.12, 3.9.6 and
+    /// 3.10.5 that port is the DNS record's port field, which only an SRV record sets (MX and
+    /// address lookups leave it 0); from those releases on it is the port connected to.
     pub fn finger_failure_line(&self, dest: &str, host: &str, port: u16, why: &str) -> String {
+        let logs_connected_port = match (self.major, self.minor) {
+            (3, 8) => self.patch >= 12,
+            (3, 9) => self.patch >= 6,
+            (3, 10) => self.patch >= 5,
+            _ => self.at_least(3, 11, 0),
+        };
+        let port = if logs_connected_port { port } else { 0 };
         if !self.at_least(3, 8, 0) {
             format!("Failed to establish session to {dest} via {host}: {why}")
-        } else if !self.at_least(3, 9, 0) {
+        } else if !self.at_least(3, 8, 1) {
             format!("Failed to establish session to {dest}:smtp via {host}:{port}: {why}")
         } else {
             format!("Failed to establish session to {dest} via {host}:{port}: {why}")
@@ -311,6 +321,26 @@ mod tests {
         assert_eq!(PostfixVersion::new(3, 10, 3).era(), Era::OpenSslUntrustedBug);
         assert_eq!(PostfixVersion::new(3, 10, 4).era(), Era::OpenSsl);
         assert_eq!(PostfixVersion::new(3, 11, 6).era(), Era::OpenSsl);
+    }
+
+    #[test]
+    fn finger_failure_line_follows_posttls_finger_c() {
+        let line = |v: PostfixVersion| v.finger_failure_line("example.com", "mx.example.com", 25, "why");
+        assert_eq!(line(PostfixVersion::new(3, 7, 11)), "Failed to establish session to example.com via mx.example.com: why");
+        assert_eq!(line(PostfixVersion::new(3, 8, 0)), "Failed to establish session to example.com:smtp via mx.example.com:0: why");
+        for v in [(3, 8, 11), (3, 9, 5), (3, 10, 4)] {
+            assert_eq!(line(PostfixVersion::new(v.0, v.1, v.2)), "Failed to establish session to example.com via mx.example.com:0: why", "{v:?}");
+        }
+        for v in [(3, 8, 12), (3, 9, 6), (3, 10, 5), (3, 11, 0), (3, 12, 0)] {
+            assert_eq!(line(PostfixVersion::new(v.0, v.1, v.2)), "Failed to establish session to example.com via mx.example.com:25: why", "{v:?}");
+        }
+    }
+
+    #[test]
+    fn status_line_tls_field_arrives_in_3_11() {
+        assert!(!PostfixVersion::new(3, 10, 4).status_line_has_tls_field());
+        assert!(!PostfixVersion::new(3, 10, 13).status_line_has_tls_field());
+        assert!(PostfixVersion::new(3, 11, 0).status_line_has_tls_field());
     }
 
     #[test]

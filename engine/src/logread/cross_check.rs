@@ -359,10 +359,10 @@ fn delivery(c: &mut Check<'_>, l: &DeliveryAttempt, p: &DeliveryAttempt, predict
             }
         }
         (Some(lt), None) if matches!(l.program.as_str(), "smtp" | "lmtp") => {
-            c.differ("tls-field", Some(l.line), format!("tls={lt}"), "no tls= field", format!("your Postfix logs \"tls=\" (3.10 or later); the scenario runs {}", c.version))
+            c.differ("tls-field", Some(l.line), format!("tls={lt}"), "no tls= field", format!("your Postfix logs \"tls=\" (3.11 or later); the scenario runs {}", c.version))
         }
         (None, Some(pt)) if matches!(l.program.as_str(), "smtp" | "lmtp") => {
-            c.differ("tls-field", Some(l.line), "no tls= field", format!("tls={pt}"), format!("your Postfix does not log \"tls=\" (older than 3.10); the scenario runs {}", c.version))
+            c.differ("tls-field", Some(l.line), "no tls= field", format!("tls={pt}"), format!("your Postfix does not log \"tls=\" (older than 3.11); the scenario runs {}", c.version))
         }
         _ => {}
     }

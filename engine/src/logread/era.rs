@@ -144,6 +144,7 @@ const V3_9: V = (3, 9, 0);
 const V3_10: V = (3, 10, 0);
 const V3_10_4: V = (3, 10, 4);
 const V3_10_5: V = (3, 10, 5);
+const V3_11: V = (3, 11, 0);
 
 /// Policy attributes and the release that introduced them: an "invalid attribute name" for
 /// one of them means an older Postfix.
@@ -225,9 +226,9 @@ fn entry_clues(clues: &mut Clues, e: &LogEntry) {
         }
         LineKind::Status(s) if matches!(e.program.as_str(), "smtp" | "lmtp") => {
             if s.tls.is_some() {
-                clues.add("tls-field", l, Strength::Strong, Some(V3_10), None, "the status line's \"tls=\" field is logged since 3.10");
+                clues.add("tls-field", l, Strength::Strong, Some(V3_11), None, "the status line's \"tls=\" field is logged since 3.11");
             } else {
-                clues.add("no-tls-field", l, Strength::Weak, None, Some(V3_10), "smtp(8) status lines of 3.10+ carry a \"tls=\" field; this one has none");
+                clues.add("no-tls-field", l, Strength::Weak, None, Some(V3_11), "smtp(8) status lines of 3.11+ carry a \"tls=\" field; this one has none");
             }
             if s.reason.starts_with("Server certificate not trusted") {
                 clues.add("not-trusted-reason", l, Strength::Strong, None, Some(V3_6), "the deferral \"Server certificate not trusted\" exists only up to 3.5");

@@ -182,7 +182,7 @@ pub struct StatusLine {
     pub original_recipient: Option<String>,
     /// `relay=`.
     pub relay: Relay,
-    /// `tls=` (3.10+): the TLS policy compliance of the delivery.
+    /// `tls=` (3.11+): the TLS policy compliance of the delivery.
     pub tls: Option<String>,
     /// `dsn=`.
     pub dsn: String,
