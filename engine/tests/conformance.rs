@@ -1,9 +1,10 @@
-//! Conformance: replays every case recorded from real Postfix (3.5.27, 3.7.11, 3.11.6) from its
-//! inputs alone and compares the engine's prediction with what Postfix logged, field by field.
+//! Conformance: replays every case recorded from real Postfix (3.5.27, 3.7.11, 3.11.6, and
+//! 3.6.20, 3.8.20, 3.9.1, 3.9.14, 3.10.3, 3.10.4) from its inputs alone and compares the engine's
+//! prediction with what Postfix logged, field by field.
 //!
 //! Fixtures: `tests/fixtures/oracle/`, `oracle-dane/`, and `oracle-extra/`, `oracle-extra2/`,
-//! `oracle-dane-extra/` and `oracle-dane-extra2/` (random differential cases recorded for peername with the same
-//! harnesses; see each PROVENANCE.md).
+//! `oracle-dane-extra/`, `oracle-dane-extra2/`, `oracle-versions/` and `oracle-dane-versions/`
+//! (cases recorded for peername with the same harnesses; see each PROVENANCE.md).
 
 use peername_engine::replay::{replay, CaFiles};
 use serde_json::Value;
@@ -133,4 +134,62 @@ fn dane_postfix_3_7_11_agrees() {
 #[test]
 fn dane_postfix_3_11_6_agrees() {
     check("oracle-dane", "3.11.6");
+}
+
+// More Postfix releases (`oracle-versions/`, `oracle-dane-versions/`): the eras' edges and the
+// releases between the three versions above, recorded with the same harnesses.
+
+#[test]
+fn postfix_3_6_20_agrees() {
+    check("oracle-versions", "3.6.20");
+}
+
+#[test]
+fn postfix_3_8_20_agrees() {
+    check("oracle-versions", "3.8.20");
+}
+
+#[test]
+fn postfix_3_9_14_agrees() {
+    check("oracle-versions", "3.9.14");
+}
+
+#[test]
+fn postfix_3_10_3_agrees() {
+    check("oracle-versions", "3.10.3");
+}
+
+#[test]
+fn postfix_3_10_4_agrees() {
+    check("oracle-versions", "3.10.4");
+}
+
+#[test]
+fn dane_postfix_3_6_20_agrees() {
+    check("oracle-dane-versions", "3.6.20");
+}
+
+#[test]
+fn dane_postfix_3_8_20_agrees() {
+    check("oracle-dane-versions", "3.8.20");
+}
+
+#[test]
+fn dane_postfix_3_9_1_agrees() {
+    check("oracle-dane-versions", "3.9.1");
+}
+
+#[test]
+fn dane_postfix_3_9_14_agrees() {
+    check("oracle-dane-versions", "3.9.14");
+}
+
+#[test]
+fn dane_postfix_3_10_3_agrees() {
+    check("oracle-dane-versions", "3.10.3");
+}
+
+#[test]
+fn dane_postfix_3_10_4_agrees() {
+    check("oracle-dane-versions", "3.10.4");
 }
