@@ -296,9 +296,9 @@ pub fn run(
         conclude(&mut out, level_arg, match_args, None);
         return out;
     };
-    // parse_match(): only the name-checking levels take match arguments.
+    // parse_match(): only the name-checking levels take match arguments (and say so since 3.5).
     let takes_matches = level.dane_based() || level.must_pkix() || level == SecurityLevel::Fingerprint;
-    if !takes_matches && !match_args.is_empty() {
+    if !takes_matches && !match_args.is_empty() && version.finger_parses_dane_match_args() {
         out.warn(format!("TLS level '{}' does not implement certificate matching", level.name()));
     }
     // tls_init(): the TLS engine checks the digest first.
@@ -319,7 +319,11 @@ pub fn run(
             return out;
         }
     };
-    if match_args.is_empty() {
+    if level.dane_based() && !version.finger_parses_dane_match_args() {
+        // Before 3.5 the DANE levels' fallback to "secure" matched these two, whatever was asked.
+        out.default_matches = true;
+        out.matches = vec!["nexthop".into(), "hostname".into()];
+    } else if match_args.is_empty() {
         out.default_matches = true;
         out.matches = match level {
             SecurityLevel::Secure | SecurityLevel::Dane | SecurityLevel::DaneOnly => vec!["nexthop".into(), "dot-nexthop".into()],
@@ -332,6 +336,9 @@ pub fn run(
         return out;
     };
     let openssl = version.era() != Era::Legacy;
+    // parse_match() made a list of names for these requested levels; ≤3.5 checks (and logs)
+    // them after any handshake, also at the level a DANE host fell back to.
+    let requested_names = level.must_pkix() || level.dane_based();
     let mx_rrset = dest.mx_lookup && matches!(dns.mx_lookup(&dest.host), MxAnswer::Records { .. });
     let mx = mx_rrset.then(|| (dest.host.as_str(), dns.secure(&dest.host, "MX")));
     // The address loop: a TLSA lookup failure moves on to the next address.
@@ -360,7 +367,7 @@ pub fn run(
         Some(setup) => &setup.match_names,
         None => &out.matches,
     };
-    if level.must_pkix() || dane.is_some() {
+    if level.must_pkix() || dane.is_some() || (!openssl && requested_names) {
         out.references = expand(names, &ExpansionContext { nexthop: &dest.host, hostname: &host, openssl });
     }
     let served = chain_for(&host, &address);
@@ -607,6 +614,20 @@ mod tests {
         let run = finger("3.7.11", "example.com", "may", &["hostname"], &[], &two_mx());
         assert_eq!(lines(&run)[0], "posttls-finger: warning: TLS level 'may' does not implement certificate matching");
         assert_eq!(run.warnings[0], "warning: TLS level 'may' does not implement certificate matching");
+    }
+
+    #[test]
+    fn before_3_5_the_dane_levels_match_nexthop_and_hostname_whatever_was_asked() {
+        let dns = two_mx();
+        let old = finger("3.4.29", "example.com", "dane", &["dot-nexthop"], &[], &dns);
+        assert_eq!(old.matches, vec!["nexthop".to_string(), "hostname".to_string()]);
+        let names: Vec<&str> = old.references.iter().map(|r| r.name.as_str()).collect();
+        assert!(names.contains(&"a.mx.example.com"), "{names:?}");
+        let new = finger("3.5.27", "example.com", "dane", &["dot-nexthop"], &[], &dns);
+        assert_eq!(new.matches, vec!["dot-nexthop".to_string()]);
+        // And a level that checks no names takes -m arguments silently.
+        let quiet = finger("3.4.29", "example.com", "may", &["hostname"], &[], &dns);
+        assert!(quiet.warnings.is_empty(), "{:?}", quiet.warnings);
     }
 
     #[test]

@@ -250,6 +250,15 @@ impl PostfixVersion {
         }
     }
 
+    /// posttls-finger's `parse_match()` (3.5): the DANE levels take `-m` match arguments like
+    /// `secure` (by default `nexthop`, `dot-nexthop`) for their fallback to `secure`, and a level
+    /// that checks no names warns about them. Before, the DANE levels matched `nexthop` and
+    /// `hostname` whatever the arguments said, and other levels ignored them silently (recorded
+    /// from 3.4.29 and 3.5.27).
+    pub fn finger_parses_dane_match_args(&self) -> bool {
+        self.at_least(3, 5, 0)
+    }
+
     /// Wording of the resumed-session hint changed in 3.9 ("peer credential").
     pub fn reuse_hint_says_peer_credential(&self) -> bool {
         self.at_least(3, 9, 0)

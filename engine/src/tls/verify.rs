@@ -468,9 +468,10 @@ pub fn verify(req: &Request<'_>) -> Verification {
     }
     out.events.extend(late);
     if !openssl_era {
-        // ≤3.5 checks (and, with certmatch logging, logs) names after the handshake at every level.
-        let refs: &[ReferenceId] = if name_level { req.refs } else { &[] };
-        out.legacy_names = Some(legacy::check(refs, &names, req.multi_label));
+        // ≤3.5 checks (and, with certmatch logging, logs) names after the handshake at every
+        // level, against the names it was given: smtp(8) gives none below verify, posttls-finger
+        // the list of the level it was asked for (a DANE host may have fallen back to may).
+        out.legacy_names = Some(legacy::check(req.refs, &names, req.multi_label));
     }
     finish(req, out)
 }
