@@ -239,6 +239,32 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
         }
         d.outcome = Outcome { status: Status::Timeout, dsn: None, reason: None, relay: None, status_tls: None };
     };
+    // A fatal error once smtp(8) has the delivery request (a bad server description): qmgr(8)
+    // reads no answer and defers the message itself (recorded from 3.4.29's next-hop lists).
+    let transport = match &req.route.source {
+        crate::nexthop::RouteSource::Transport { transport, .. } if !transport.is_empty() => transport.clone(),
+        _ => match req.settings.get("default_transport").split(':').next().unwrap_or_default().trim() {
+            "" => "smtp".to_string(),
+            t => t.to_string(),
+        },
+    };
+    let die_delivering = |d: &mut Delivery, fatal: String| {
+        d.errors.push(format!("smtp: fatal: {fatal}"));
+        d.log.push(LogLine::new("smtp", LogLevel::Fatal, Verbosity::Always, fatal));
+        let qmgr = [
+            format!("private/{transport} socket: malformed response"),
+            format!("transport {transport} failure -- see a previous warning/fatal/panic logfile record for the problem description"),
+        ];
+        for w in qmgr {
+            d.warnings.push(w.clone());
+            d.log.push(LogLine::new("qmgr", LogLevel::Warning, Verbosity::Always, w));
+        }
+        for w in [format!("process {daemon} pid <pid> exit status 1"), format!("{daemon}: bad command startup -- throttling")] {
+            d.warnings.push(w.clone());
+            d.log.push(LogLine::new("master", LogLevel::Warning, Verbosity::Always, w));
+        }
+        d.outcome = Outcome { status: Status::Deferred, dsn: Some("4.3.0".into()), reason: Some("unknown mail transport error".into()), relay: Some("none".into()), status_tls: None };
+    };
     let Some(global) = req.global.level else {
         let value = req.global.invalid_value.clone().unwrap_or_default();
         die(&mut d, format!("Invalid TLS level \"{value}\""));
@@ -271,7 +297,8 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
         && !req.settings.compat_level().at_least(3, 6)
         && matches!(req.settings.setting("smtp_tls_fingerprint_digest").map(|s| &s.source), Some(crate::config::SettingSource::Default { .. }));
     let smtputf8 = req.settings.flag("smtputf8_enable");
-    let mut nexthops = split_nexthops(&req.route.nexthop);
+    // A next-hop list is 3.5's; before, the whole next-hop is one server description.
+    let mut nexthops = if req.version.splits_nexthop_lists() { split_nexthops(&req.route.nexthop) } else { vec![req.route.nexthop.clone()] };
     let non_fallback_sites = nexthops.len();
     nexthops.extend(split_nexthops(req.settings.get("smtp_fallback_relay")));
     let mut last_site = 0;
@@ -288,7 +315,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
         let dest = match parse_destination(key, smtputf8) {
             Ok(dest) => dest,
             Err(fatal) => {
-                die(&mut d, fatal);
+                die_delivering(&mut d, fatal);
                 return d;
             }
         };

@@ -259,6 +259,13 @@ impl PostfixVersion {
         self.at_least(3, 5, 0)
     }
 
+    /// smtp(8) splits its next-hop on commas and whitespace into a list of destinations
+    /// (3.5, `smtp_connect_inet()`); before, the whole next-hop is one server description, so
+    /// a list is a fatal error (recorded from 3.4.29). `smtp_fallback_relay` was always a list.
+    pub fn splits_nexthop_lists(&self) -> bool {
+        self.at_least(3, 5, 0)
+    }
+
     /// Wording of the resumed-session hint changed in 3.9 ("peer credential").
     pub fn reuse_hint_says_peer_credential(&self) -> bool {
         self.at_least(3, 9, 0)

@@ -1,5 +1,5 @@
 //! Conformance: replays every case recorded from real Postfix (3.5.27, 3.7.11, 3.11.6, and
-//! 3.6.20, 3.8.20, 3.9.1, 3.9.14, 3.10.3, 3.10.4) from its inputs alone and compares the engine's
+//! 3.4.29, 3.6.20, 3.8.20, 3.9.1, 3.9.14, 3.10.3, 3.10.4) from its inputs alone and compares the engine's
 //! prediction with what Postfix logged, field by field.
 //!
 //! Fixtures: `tests/fixtures/oracle/`, `oracle-dane/`, and `oracle-extra/`, `oracle-extra2/`,
@@ -140,6 +140,11 @@ fn dane_postfix_3_11_6_agrees() {
 // releases between the three versions above, recorded with the same harnesses.
 
 #[test]
+fn postfix_3_4_29_agrees() {
+    check("oracle-versions", "3.4.29");
+}
+
+#[test]
 fn postfix_3_6_20_agrees() {
     check("oracle-versions", "3.6.20");
 }
@@ -162,6 +167,11 @@ fn postfix_3_10_3_agrees() {
 #[test]
 fn postfix_3_10_4_agrees() {
     check("oracle-versions", "3.10.4");
+}
+
+#[test]
+fn dane_postfix_3_4_29_agrees() {
+    check("oracle-dane-versions", "3.4.29");
 }
 
 #[test]

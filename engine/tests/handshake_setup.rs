@@ -1,6 +1,7 @@
 //! What stops smtp(8) or posttls-finger before a TLS handshake starts: TLS connection reuse
-//! without a tlsproxy(8) service, and a cipher grade whose list its exclusions empty. Each rule
-//! was recorded from real Postfix (tests/fixtures/oracle-extra2, PROVENANCE.md).
+//! without a tlsproxy(8) service, a cipher grade whose list its exclusions empty, and (before
+//! 3.5) a next-hop list. Each rule was recorded from real Postfix (tests/fixtures/oracle-extra2
+//! and oracle-versions, PROVENANCE.md).
 
 use peername_engine::delivery::Status;
 use peername_engine::scenario::{Probe, Scenario};
@@ -160,4 +161,19 @@ fn a_server_without_the_enabled_tls_versions_hangs_up() {
     let run = finger("may", &["-p", ">=TLSv1.2"]);
     assert!(run.errors.is_empty(), "{:?}", run.errors);
     assert_eq!(run.smtp_client_equivalent, "deliver");
+}
+
+#[test]
+fn a_next_hop_list_is_one_bad_server_description_before_3_5() {
+    // 3.5 split the next-hop into a list; 3.4.29 reads it whole, dies with the delivery in
+    // hand, and qmgr(8) defers the message (recorded: tests/fixtures/oracle-versions).
+    let main_cf = "relayhost = [in1-smtp.messagingengine.com],[in2-smtp.messagingengine.com]\n";
+    let old = explain(&common::fastmail("3.4.29", main_cf, ""));
+    assert_eq!(outcome(&old), (Status::Deferred, "unknown mail transport error".to_string()));
+    let errors = old.delivery.as_ref().map(|d| d.errors.clone()).unwrap_or_default();
+    assert_eq!(errors, ["smtp: fatal: garbage after \"]\" in server description: [in1-smtp.messagingengine.com],[in2-smtp.messagingengine.com]"]);
+    assert_eq!(warnings(&old)[..2], ["private/smtp socket: malformed response", "transport smtp failure -- see a previous warning/fatal/panic logfile record for the problem description"]);
+    let new = explain(&common::fastmail("3.5.27", main_cf, ""));
+    assert_ne!(outcome(&new).1, "unknown mail transport error");
+    assert!(new.delivery.as_ref().is_some_and(|d| d.errors.is_empty()));
 }
