@@ -240,7 +240,8 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
         d.outcome = Outcome { status: Status::Timeout, dsn: None, reason: None, relay: None, status_tls: None };
     };
     // A fatal error once smtp(8) has the delivery request (a bad server description): qmgr(8)
-    // reads no answer and defers the message itself (recorded from 3.4.29's next-hop lists).
+    // reads no answer. Up to 3.4 it defers the message itself; from 3.5 the message waits in
+    // the queue for the transport's throttle (recorded from 3.4.29, 3.5.27, 3.7.11, 3.11.6).
     let transport = match &req.route.source {
         crate::nexthop::RouteSource::Transport { transport, .. } if !transport.is_empty() => transport.clone(),
         _ => match req.settings.get("default_transport").split(':').next().unwrap_or_default().trim() {
@@ -251,10 +252,11 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
     let die_delivering = |d: &mut Delivery, fatal: String| {
         d.errors.push(format!("smtp: fatal: {fatal}"));
         d.log.push(LogLine::new("smtp", LogLevel::Fatal, Verbosity::Always, fatal));
-        let qmgr = [
-            format!("private/{transport} socket: malformed response"),
-            format!("transport {transport} failure -- see a previous warning/fatal/panic logfile record for the problem description"),
-        ];
+        let defers = req.version.qmgr_defers_when_smtp_dies_delivering();
+        let mut qmgr = vec![format!("private/{transport} socket: malformed response")];
+        if defers {
+            qmgr.push(format!("transport {transport} failure -- see a previous warning/fatal/panic logfile record for the problem description"));
+        }
         for w in qmgr {
             d.warnings.push(w.clone());
             d.log.push(LogLine::new("qmgr", LogLevel::Warning, Verbosity::Always, w));
@@ -263,7 +265,11 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
             d.warnings.push(w.clone());
             d.log.push(LogLine::new("master", LogLevel::Warning, Verbosity::Always, w));
         }
-        d.outcome = Outcome { status: Status::Deferred, dsn: Some("4.3.0".into()), reason: Some("unknown mail transport error".into()), relay: Some("none".into()), status_tls: None };
+        d.outcome = if defers {
+            Outcome { status: Status::Deferred, dsn: Some("4.3.0".into()), reason: Some("unknown mail transport error".into()), relay: Some("none".into()), status_tls: None }
+        } else {
+            Outcome { status: Status::Timeout, dsn: None, reason: None, relay: None, status_tls: None }
+        };
     };
     let Some(global) = req.global.level else {
         let value = req.global.invalid_value.clone().unwrap_or_default();

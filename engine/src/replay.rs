@@ -268,8 +268,11 @@ pub fn predicted(report: &Report) -> Value {
     out.insert("reason".into(), json!(o.reason));
     out.insert("status_tls".into(), json!(o.status_tls));
     out.insert("relay".into(), json!(o.relay));
-    // smtp(8) logs its next-hop unless it died at start-up (no status line then).
-    let started = o.status != crate::delivery::Status::Timeout;
+    // smtp(8) logs its next-hop unless it died at start-up: the one start-up fatal modelled is
+    // an invalid global level (a fatal with the delivery request in hand, a bad server
+    // description, leaves no status line either from 3.5, but the next-hop was logged).
+    let died_at_start = d.errors.iter().any(|e| e.starts_with("smtp: fatal: Invalid TLS level"));
+    let started = o.status != crate::delivery::Status::Timeout || !died_at_start;
     out.insert("nexthop".into(), if started { json!(d.route.nexthop) } else { Value::Null });
     let lookups: Vec<Value> = d
         .lookups

@@ -266,6 +266,14 @@ impl PostfixVersion {
         self.at_least(3, 5, 0)
     }
 
+    /// When smtp(8) dies with a delivery request in hand, qmgr(8) warns "transport … failure"
+    /// and defers the message 4.3.0 "unknown mail transport error" (3.4 and before); from 3.5
+    /// it only warns of the malformed response and the message waits in the queue (recorded
+    /// from 3.4.29, 3.5.27, 3.7.11 and 3.11.6).
+    pub fn qmgr_defers_when_smtp_dies_delivering(&self) -> bool {
+        !self.at_least(3, 5, 0)
+    }
+
     /// Wording of the resumed-session hint changed in 3.9 ("peer credential").
     pub fn reuse_hint_says_peer_credential(&self) -> bool {
         self.at_least(3, 9, 0)
