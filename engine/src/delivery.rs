@@ -230,36 +230,30 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
     };
     let daemon = format!("{}/smtp", req.settings.get("daemon_directory").trim_end_matches('/'));
     let log_mask = TlsLogMask::parse(req.settings.get("smtp_tls_loglevel"), req.version.knows_dane_log_keyword());
-    let die = |d: &mut Delivery, fatal: String| {
+    // smtp(8) dies with a fatal error: at start-up (a bad global level), or once it holds the
+    // delivery request (a bad server description). Then qmgr(8) reads no answer: up to 3.4 it
+    // defers the message itself; from 3.5 the message waits in the queue for the transport's
+    // throttle, as after a start-up death (recorded from 3.4.29, 3.5.27, 3.7.11, 3.11.6).
+    let die = |d: &mut Delivery, fatal: String, holding_request: bool| {
         d.errors.push(format!("smtp: fatal: {fatal}"));
         d.log.push(LogLine::new("smtp", LogLevel::Fatal, Verbosity::Always, fatal));
-        for w in [format!("process {daemon} pid <pid> exit status 1"), format!("{daemon}: bad command startup -- throttling")] {
-            d.warnings.push(w.clone());
-            d.log.push(LogLine::new("master", LogLevel::Warning, Verbosity::Always, w));
-        }
-        d.outcome = Outcome { status: Status::Timeout, dsn: None, reason: None, relay: None, status_tls: None };
-    };
-    // A fatal error once smtp(8) has the delivery request (a bad server description): qmgr(8)
-    // reads no answer. Up to 3.4 it defers the message itself; from 3.5 the message waits in
-    // the queue for the transport's throttle (recorded from 3.4.29, 3.5.27, 3.7.11, 3.11.6).
-    let transport = match &req.route.source {
-        crate::nexthop::RouteSource::Transport { transport, .. } if !transport.is_empty() => transport.clone(),
-        _ => match req.settings.get("default_transport").split(':').next().unwrap_or_default().trim() {
-            "" => "smtp".to_string(),
-            t => t.to_string(),
-        },
-    };
-    let die_delivering = |d: &mut Delivery, fatal: String| {
-        d.errors.push(format!("smtp: fatal: {fatal}"));
-        d.log.push(LogLine::new("smtp", LogLevel::Fatal, Verbosity::Always, fatal));
-        let defers = req.version.qmgr_defers_when_smtp_dies_delivering();
-        let mut qmgr = vec![format!("private/{transport} socket: malformed response")];
-        if defers {
-            qmgr.push(format!("transport {transport} failure -- see a previous warning/fatal/panic logfile record for the problem description"));
-        }
-        for w in qmgr {
-            d.warnings.push(w.clone());
-            d.log.push(LogLine::new("qmgr", LogLevel::Warning, Verbosity::Always, w));
+        let defers = holding_request && req.version.qmgr_defers_when_smtp_dies_delivering();
+        if holding_request {
+            let transport = match &req.route.source {
+                crate::nexthop::RouteSource::Transport { transport, .. } if !transport.is_empty() => transport.clone(),
+                _ => match req.settings.get("default_transport").split(':').next().unwrap_or_default().trim() {
+                    "" => "smtp".to_string(),
+                    t => t.to_string(),
+                },
+            };
+            let mut qmgr = vec![format!("private/{transport} socket: malformed response")];
+            if defers {
+                qmgr.push(format!("transport {transport} failure -- see a previous warning/fatal/panic logfile record for the problem description"));
+            }
+            for w in qmgr {
+                d.warnings.push(w.clone());
+                d.log.push(LogLine::new("qmgr", LogLevel::Warning, Verbosity::Always, w));
+            }
         }
         for w in [format!("process {daemon} pid <pid> exit status 1"), format!("{daemon}: bad command startup -- throttling")] {
             d.warnings.push(w.clone());
@@ -273,7 +267,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
     };
     let Some(global) = req.global.level else {
         let value = req.global.invalid_value.clone().unwrap_or_default();
-        die(&mut d, format!("Invalid TLS level \"{value}\""));
+        die(&mut d, format!("Invalid TLS level \"{value}\""), false);
         return d;
     };
     // pre_init(): the TLS engine starts when any TLS may be used, and checks the digest first.
@@ -321,7 +315,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
         let dest = match parse_destination(key, smtputf8) {
             Ok(dest) => dest,
             Err(fatal) => {
-                die_delivering(&mut d, fatal);
+                die(&mut d, fatal, true);
                 return d;
             }
         };
