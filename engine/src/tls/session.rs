@@ -270,52 +270,63 @@ pub fn failure_text(event: &Event, namaddr: &str, forced: Option<&ForcedFailure>
 /// from 3.6 also `>=VERSION` or `<=VERSION` (a version name or a hexadecimal number); names
 /// are matched ignoring case. Recorded from Postfix 3.5.27: `>=TLSv1.3` is an invalid list.
 pub fn valid_protocol_list(version: &PostfixVersion, list: &str) -> bool {
-    const PROTOCOLS: [&str; 6] = ["SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
-    const VERSIONS: [&str; 6] = ["None", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
-    let named = |names: &[&str], tok: &str| names.iter().any(|n| n.eq_ignore_ascii_case(tok));
     let hex = |tok: &str| {
         let digits = tok.strip_prefix("0x").or_else(|| tok.strip_prefix("0X")).unwrap_or(tok);
         digits.chars().all(|c| c.is_ascii_hexdigit()) && u32::from_str_radix(if digits.is_empty() { "0" } else { digits }, 16).is_ok_and(|v| v <= i32::MAX as u32)
     };
-    list.split(|c: char| c == ',' || c == ':' || c.is_ascii_whitespace()).filter(|t| !t.is_empty()).all(|tok| {
+    protocol_tokens(list).all(|tok| {
         if version.knows_protocol_bounds() {
             if let Some(bound) = tok.strip_prefix(">=").or_else(|| tok.strip_prefix("<=")) {
-                return named(&VERSIONS, bound) || hex(bound);
+                return bound.eq_ignore_ascii_case("None") || bound_protocol(bound).is_some() || hex(bound);
             }
         }
-        named(&PROTOCOLS, tok.strip_prefix('!').unwrap_or(tok))
+        protocol(tok.strip_prefix('!').unwrap_or(tok)).is_some()
     })
+}
+
+/// The protocol names of Postfix's protocol lists, with their versions on the wire.
+const PROTOCOLS: [(&str, u16); 6] = [("SSLv2", 0x0002), ("SSLv3", 0x0300), ("TLSv1", 0x0301), ("TLSv1.1", 0x0302), ("TLSv1.2", 0x0303), ("TLSv1.3", TLS_1_3)];
+
+/// A protocol name of a list (ignoring case), on the wire.
+fn protocol(name: &str) -> Option<u16> {
+    PROTOCOLS.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| *v)
+}
+
+/// A protocol name a `>=`/`<=` bound may use (SSLv3 and later), on the wire.
+fn bound_protocol(name: &str) -> Option<u16> {
+    protocol(name).filter(|v| *v >= 0x0300)
+}
+
+/// The tokens of a protocol list: separated by commas, colons and white space.
+fn protocol_tokens(list: &str) -> impl Iterator<Item = &str> {
+    list.split(|c: char| c == ',' || c == ':' || c.is_ascii_whitespace()).filter(|t| !t.is_empty())
 }
 
 /// The TLS versions (on the wire, 1.0 to 1.3) a (valid) protocol list enables: the ones it
 /// names when it names protocols to use, less the `!` exclusions, within `>=` and `<=` bounds.
 pub fn enabled_versions(list: &str) -> Vec<u16> {
-    const NAMES: [(&str, u16); 4] = [("TLSv1", 0x0301), ("TLSv1.1", 0x0302), ("TLSv1.2", 0x0303), ("TLSv1.3", TLS_1_3)];
     let bound = |tok: &str| -> Option<u16> {
-        NAMES.iter().chain([("SSLv3", 0x0300)].iter()).find(|(n, _)| n.eq_ignore_ascii_case(tok)).map(|(_, v)| *v).or_else(|| {
+        bound_protocol(tok).or_else(|| {
             let digits = tok.strip_prefix("0x").or_else(|| tok.strip_prefix("0X")).unwrap_or(tok);
             u16::from_str_radix(digits, 16).ok().filter(|v| *v > 0)
         })
     };
     let (mut named, mut excluded, mut min, mut max) = (Vec::new(), Vec::new(), None, None);
-    for tok in list.split(|c: char| c == ',' || c == ':' || c.is_ascii_whitespace()).filter(|t| !t.is_empty()) {
+    for tok in protocol_tokens(list) {
         if let Some(b) = tok.strip_prefix("<=") {
             max = bound(b);
         } else if let Some(b) = tok.strip_prefix(">=") {
             min = bound(b);
         } else if let Some(name) = tok.strip_prefix('!') {
-            excluded.push(name.to_ascii_lowercase());
+            excluded.extend(protocol(name));
         } else {
-            named.push(tok.to_ascii_lowercase());
+            named.extend(protocol(tok));
         }
     }
-    NAMES
+    PROTOCOLS
         .iter()
-        .filter(|(n, v)| {
-            let n = n.to_ascii_lowercase();
-            (named.is_empty() || named.contains(&n)) && !excluded.contains(&n) && min.is_none_or(|m| *v >= m) && max.is_none_or(|m| *v <= m)
-        })
         .map(|(_, v)| *v)
+        .filter(|v| *v >= 0x0301 && (named.is_empty() || named.contains(v)) && !excluded.contains(v) && min.is_none_or(|m| *v >= m) && max.is_none_or(|m| *v <= m))
         .collect()
 }
 
