@@ -59,20 +59,37 @@ ${'<p>Postfix looked up fastmail.fm in the policy table and compared each refere
 }
 
 /**
- * The floor under any page that computes the verdict after navigation: the engine alone, through
- * the JS API on the main thread (no page, no worker): fetch and compile the engine, decompress
- * the link, explain, write the verdict into one element. Same stylesheet as the static page.
+ * The floors under any page that computes the verdict after navigation, each served like the
+ * static page and with its stylesheet:
+ * - `module.html`: a module script that writes the verdict word, and nothing else (the least a
+ *   page whose verdict comes from a script takes);
+ * - `compiled.html`: the engine's JS API fetched and its WebAssembly compiled and instantiated,
+ *   then the verdict word written without an explanation (the least a page that runs the engine
+ *   takes);
+ * - `engine-alone.html`: the engine alone on the main thread (no page, no worker): fetch and
+ *   compile it, decompress the link, explain, write the verdict into one element.
  */
-function engineAloneReference(dir) {
+function floorReferences(dir) {
   for (const f of ['peername-api.js', 'peername-api_bg.wasm']) copyFileSync(join(distDir, f), join(dir, f));
-  writeFileSync(
-    join(dir, 'engine-alone.html'),
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>peername — the engine alone</title>
+  const page = (name, head) => writeFileSync(
+    join(dir, `${name}.html`),
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>peername — ${name}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><link rel="stylesheet" href="style.css">
-<link rel="modulepreload" href="peername-api.js"><link rel="preload" href="peername-api_bg.wasm" as="fetch" type="application/wasm" crossorigin>
-<script type="module" src="engine-alone.js"></script></head>
+${head}<script type="module" src="${name}.js"></script></head>
 <body><main><section class="verdict"><h2 class="verdict-head"><span class="verdict-word"></span></h2></section></main></body></html>`,
   );
+  const preloads = '<link rel="modulepreload" href="peername-api.js"><link rel="preload" href="peername-api_bg.wasm" as="fetch" type="application/wasm" crossorigin>\n';
+  page('module', '');
+  writeFileSync(join(dir, 'module.js'), "document.querySelector('.verdict-word').textContent = 'Deferred';\n");
+  page('compiled', preloads);
+  writeFileSync(
+    join(dir, 'compiled.js'),
+    `import init from './peername-api.js';
+await init();
+document.querySelector('.verdict-word').textContent = 'Deferred';
+`,
+  );
+  page('engine-alone', preloads);
   writeFileSync(
     join(dir, 'engine-alone.js'),
     `import init, { explain } from './peername-api.js';
@@ -174,29 +191,31 @@ export async function measurePage({ runs, row }) {
   const app = await serveDist('/');
   const dir = mkdtempSync(join(tmpdir(), 'peername-static-'));
   staticReference(dir);
-  engineAloneReference(dir);
+  floorReferences(dir);
   const plain = await startStaticServer({ root: dir, prefix: '/' });
   const browser = await launchBrowser();
   try {
     const link = `${app.url}#${permalink(seed)}`;
     const alone = `${plain.url}engine-alone.html#${permalink(seed)}`;
-    // Warm up all three (disk cache, Chromium's compile cache is per context and not kept).
-    await timeToVerdict(browser, link);
-    await timeToVerdict(browser, plain.url);
-    await timeToVerdict(browser, alone);
-    const appTimes = [];
-    const plainTimes = [];
-    const aloneTimes = [];
+    const floors = [
+      ['a module script that writes the verdict (no WebAssembly) ÷ static page', `${plain.url}module.html`],
+      ['the engine fetched and compiled, no explanation ÷ static page', `${plain.url}compiled.html`],
+      ['the engine alone (JS API, main thread, no page) ÷ static page', alone],
+    ];
+    const urls = [plain.url, link, ...floors.map(([, url]) => url)];
+    // Warm up each (disk cache; Chromium's compile cache is per context and not kept).
+    for (const url of urls) await timeToVerdict(browser, url);
+    const loads = urls.map(() => []);
     for (let i = 0; i < runs; i += 1) {
-      plainTimes.push(await timeToVerdict(browser, plain.url));
-      appTimes.push(await timeToVerdict(browser, link));
-      aloneTimes.push(await timeToVerdict(browser, alone));
+      for (const [k, url] of urls.entries()) loads[k].push(await timeToVerdict(browser, url));
     }
-    const ratio = median(appTimes) / median(plainTimes);
-    row('fastmail.fm permalink → verdict', `${median(appTimes).toFixed(1)} ms median (static page ${median(plainTimes).toFixed(1)} ms)`, 'reported', null);
+    const [plainTime, appTime, ...floorTimes] = loads.map(median);
+    const ratio = appTime / plainTime;
+    row('fastmail.fm permalink → verdict', `${appTime.toFixed(1)} ms median (static page ${plainTime.toFixed(1)} ms)`, 'reported', null);
     row('permalink ÷ static page', ratio.toFixed(2), '≤ 1.5', ratio <= 1.5);
-    const floor = median(aloneTimes) / median(plainTimes);
-    row('the engine alone (JS API, main thread, no page) ÷ static page', `${floor.toFixed(2)} (${median(aloneTimes).toFixed(1)} ms)`, 'reported', null);
+    for (const [k, [what]] of floors.entries()) {
+      row(what, `${(floorTimes[k] / plainTime).toFixed(2)} (${floorTimes[k].toFixed(1)} ms)`, 'reported', null);
+    }
     const [plainAgain, appAgain, aloneAgain] = await timeToVerdictRevisited(browser, [plain.url, link, alone], runs);
     row('second visit (caches kept): permalink ÷ static page', `${(appAgain / plainAgain).toFixed(2)} (${appAgain.toFixed(1)} ms vs ${plainAgain.toFixed(1)} ms)`, 'reported', null);
     row('second visit: the engine alone ÷ static page', `${(aloneAgain / plainAgain).toFixed(2)} (${aloneAgain.toFixed(1)} ms)`, 'reported', null);
