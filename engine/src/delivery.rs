@@ -291,6 +291,10 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
             d.log.push(LogLine::new("smtp", LogLevel::Error, Verbosity::Always, text));
         }
     }
+    // smtp_tls_list_init(), once the policy table is opened: the legacy per-site table is not.
+    if !req.settings.get("smtp_tls_policy_maps").trim().is_empty() && !req.settings.get("smtp_tls_per_site").trim().is_empty() {
+        smtp_warning(&mut d, "smtp_tls_per_site ignored when smtp_tls_policy_maps is not empty.".to_string());
+    }
 
     let wrappermode = req.version.knows_wrappermode() && req.settings.flag("smtp_tls_wrappermode");
     let md5_by_compatibility = req.version.fingerprint_colons_optional()

@@ -203,6 +203,7 @@ fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>, tables: Option<&m
         );
     }
     diagnostics.extend(policy_maps_notes(&main_cf));
+    diagnostics.extend(unmodelled_per_site(scenario, &settings));
 
 
     let dns = match &scenario.dns {
@@ -311,6 +312,33 @@ fn policy_maps_notes(main_cf: &crate::input::maincf::MainCf) -> Vec<Diagnostic> 
         );
     }
     notes
+}
+
+/// `smtp_tls_per_site` in force: Postfix reads the legacy per-site table only when
+/// `smtp_tls_policy_maps` is empty (`smtp_tls_list_init()`), and the engine does not read it,
+/// so the explanation is right only when neither the next-hop nor a server hostname is listed.
+/// With a policy table the setting is ignored, and smtp(8) says so (`delivery`).
+fn unmodelled_per_site(scenario: &Scenario, settings: &Settings) -> Option<Diagnostic> {
+    if !matches!(scenario.probe, Probe::Smtp) || !settings.get("smtp_tls_policy_maps").trim().is_empty() {
+        return None;
+    }
+    let table = settings.get("smtp_tls_per_site").trim();
+    if table.is_empty() {
+        return None;
+    }
+    let mut d = Diagnostic::warning(
+        "maincf.per-site-not-modelled",
+        Source::MainCf,
+        format!("peername does not read the legacy smtp_tls_per_site table {table}: Postfix looks up the next-hop and each server hostname in it (NONE, MAY, MUST_NOPEERMATCH, MUST); this explanation assumes neither is listed"),
+    )
+    .hint("Move its entries to smtp_tls_policy_maps (NONE → none, MAY → may, MUST_NOPEERMATCH → encrypt, MUST → verify) and paste that table: Postfix has preferred it since 2.3.")
+    .param("table", table.to_string());
+    if let Some(crate::config::Setting { source: crate::config::SettingSource::MainCf { span, .. } | crate::config::SettingSource::MasterCf { span, .. }, .. }) =
+        settings.setting("smtp_tls_per_site")
+    {
+        d = d.at(*span);
+    }
+    Some(d)
 }
 
 /// A digest OpenSSL knows but the engine does not compute (SHA-3, BLAKE2, SM3…), from
