@@ -423,3 +423,24 @@ fn the_locale_chooses_the_language_unless_lang_is_given() {
     assert_eq!(explain(peername().env("LANG", "zh_CN.UTF-8")), explain(peername().args(["--lang", "zh"])));
     assert_eq!(explain(peername().env("LANG", "de_DE.UTF-8")), english, "no words for German: English");
 }
+
+#[test]
+fn an_lmtp_transport_is_named_as_outside_the_model_in_every_language() {
+    let dir = temp_dir("lmtp");
+    let transport = dir.path().join("transport");
+    std::fs::write(&transport, "example.com lmtp:inet:mail.example.com:24\n").expect("write");
+    for lang in Lang::ALL {
+        let code = match lang {
+            Lang::En => "en",
+            Lang::Ja => "ja",
+            Lang::Zh => "zh",
+        };
+        let (status, out, err) = run(peername().args(["--lang", code, "explain", "--to", "user@example.com", "--transport"]).arg(&transport));
+        assert_eq!(status, 1, "not delivered by anything peername models: {err}");
+        let word = lookup(lang, "cli.verdict.not-modelled").expect("a word");
+        let headline = fill(lookup(lang, "verdict.lmtp").expect("a headline"), &[("transport", "lmtp")]).expect("filled");
+        // English is the engine's own sentence, the catalogue's without its full stop.
+        assert!(out.contains(&format!("{word}: {}", headline.trim_end_matches('.'))), "{code}: {out}");
+        assert!(!out.contains("fatal"), "smtp(8) is not run on an LMTP next-hop: {out}");
+    }
+}

@@ -224,12 +224,27 @@ impl Settings {
         ["pickup/unix", "cleanup/unix", "qmgr/unix"].iter().all(|s| has(s)) && !has(&format!("{name}/unix"))
     }
 
-    /// Whether the pasted master.cf runs the SMTP or LMTP client for transport `name` (a
+    /// Whether the pasted master.cf runs the SMTP client for transport `name` (a
     /// `name unix … smtp` line): mail routed to `name:` is then delivered with TLS decisions
     /// like `smtp:`.
     pub fn runs_smtp_client(&self, name: &str) -> bool {
+        self.service_command(name) == Some("smtp")
+    }
+
+    /// Whether transport `name` runs the LMTP client: a pasted `name unix … lmtp` line, or
+    /// `lmtp` itself when no pasted line says otherwise (Postfix's own master.cf has
+    /// `lmtp unix … lmtp`). The LMTP client decides TLS with the `lmtp_tls_*` parameters.
+    pub fn runs_lmtp_client(&self, name: &str) -> bool {
+        match self.service_command(name) {
+            Some(command) => command == "lmtp",
+            None => name == "lmtp",
+        }
+    }
+
+    /// The command of the pasted master.cf's unix service `name`, if one was pasted.
+    fn service_command(&self, name: &str) -> Option<&str> {
         let service = format!("{name}/unix");
-        self.services.iter().any(|s| s.service == service && matches!(s.command.as_str(), "smtp" | "lmtp"))
+        self.services.iter().rev().find(|s| s.service == service).map(|s| s.command.as_str())
     }
 
     /// The value of `name`, or "" when unknown.

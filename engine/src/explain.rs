@@ -50,6 +50,10 @@ pub struct Prepared {
 /// The verdict status of mail that a transport other than smtp(8) takes.
 pub const NOT_SMTP: &str = "not-smtp";
 
+/// The verdict status of mail that the LMTP client takes: it makes its own TLS decision,
+/// with the `lmtp_tls_*` parameters, which the engine does not model.
+pub const LMTP: &str = "lmtp";
+
 /// Map kind and file of `smtp_tls_policy_maps` (the first map listed).
 fn map_spec(value: &str) -> Option<(MapKind, String, String)> {
     let first = value.split(|c: char| c == ',' || c.is_whitespace()).find(|s| !s.is_empty())?;
@@ -504,14 +508,25 @@ fn explain_keeping_table(scenario: &Scenario, tables: Option<&mut TableMemo>, ce
             }
             if let Some(transport) = route.non_smtp_transport.clone() {
                 // error:, local:, discard:, … take the mail: smtp(8) never sees it, so there is
-                // no TLS policy, no connection and no verdict on a certificate.
+                // no TLS policy, no connection and no verdict on a certificate. The LMTP client
+                // does decide TLS, with settings of its own: said, not guessed.
                 report.trace = crate::trace::handoff_trace(&version, &route);
-                report.verdict = Verdict {
-                    status: NOT_SMTP.into(),
-                    delivered: false,
-                    headline: format!("transport_maps hands this mail to {transport}:, not to smtp(8): no TLS decision is made"),
-                    deciding_step: Some(report.trace.len().saturating_sub(1)),
-                    stage: "config".into(),
+                report.verdict = if settings.runs_lmtp_client(&transport) {
+                    Verdict {
+                        status: LMTP.into(),
+                        delivered: false,
+                        headline: format!("transport_maps hands this mail to {transport}:, the LMTP client, which decides TLS with its own lmtp_tls_* settings; peername models only smtp(8)"),
+                        deciding_step: Some(report.trace.len().saturating_sub(1)),
+                        stage: "none".into(),
+                    }
+                } else {
+                    Verdict {
+                        status: NOT_SMTP.into(),
+                        delivered: false,
+                        headline: format!("transport_maps hands this mail to {transport}:, not to smtp(8): no TLS decision is made"),
+                        deciding_step: Some(report.trace.len().saturating_sub(1)),
+                        stage: "config".into(),
+                    }
                 };
             } else {
                 let servers = ServerSide { chain_for: &chain_fn, behaviour_for: &behaviour_fn, accept_reply: &scenario.server_reply };

@@ -212,7 +212,7 @@ pub fn route(input: &DestinationInput, transport: &[TableEntry], relayhost: &str
                 let (service, next) = entry.value.split_once(':').unwrap_or((entry.value.as_str(), ""));
                 let service = if service.is_empty() { "smtp" } else { service };
                 let source = RouteSource::Transport { key: entry.key.clone(), line: entry.line, transport: service.to_string() };
-                let non_smtp = (!matches!(service, "smtp" | "relay" | "lmtp")).then(|| service.to_string());
+                let non_smtp = (!matches!(service, "smtp" | "relay")).then(|| service.to_string());
                 let nexthop = if next.trim().is_empty() { domain.clone() } else { next.trim().to_string() };
                 return Route { recipient, original_recipient: original_recipient.clone(), nexthop, source, transport_lookups: lookups, non_smtp_transport: non_smtp };
             }

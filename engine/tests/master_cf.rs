@@ -1,6 +1,7 @@
 //! master.cf lines pasted with main.cf: the `-o` overrides of the service that delivers the
 //! mail are the settings its smtp(8) process uses (spec §8), and a transport of any name is an
-//! SMTP client when its service runs `smtp`.
+//! SMTP client when its service runs `smtp`; one that runs `lmtp` (and `lmtp:` itself) is the LMTP
+//! client, whose own `lmtp_tls_*` decision the engine says it does not model.
 
 use peername_engine::config::SettingSource;
 use peername_engine::delivery::Status;
@@ -66,4 +67,24 @@ fn a_transport_that_is_not_an_smtp_client_ends_the_story_at_the_route() {
         assert_eq!(report.trace.len(), 2, "the version and the route: {:?}", report.trace.iter().map(|s| &s.title).collect::<Vec<_>>());
         assert_eq!(report.verdict.deciding_step, Some(1));
     }
+}
+
+#[test]
+fn the_lmtp_client_is_named_not_run_as_smtp() {
+    use peername_engine::explain::LMTP;
+    // Postfix's own master.cf runs lmtp(8) for lmtp:, whose next-hop syntax smtp(8) would refuse.
+    let report = explain(&scenario("", "fastmail.fm lmtp:inet:mail.example.com:24\n"));
+    assert_eq!(report.verdict.status, LMTP);
+    assert!(report.verdict.headline.contains("lmtp:, the LMTP client") && report.verdict.headline.contains("lmtp_tls_*"), "{}", report.verdict.headline);
+    assert!(!report.verdict.delivered);
+    assert_eq!(report.verdict.stage, "none", "no failure to explain");
+    assert!(report.delivery.is_none() && report.outcome.is_none() && report.log.is_empty() && report.fixes.is_empty());
+    assert_eq!(report.trace.len(), 2);
+
+    // A service of another name that runs lmtp is the LMTP client too (it was delivered as SMTP) ...
+    let dovecot = "dovecot-lmtp unix  -       -       n       -       -       lmtp\n";
+    assert_eq!(explain(&scenario(dovecot, "fastmail.fm dovecot-lmtp:inet:mail.example.com:24\n")).verdict.status, LMTP);
+    // ... and a pasted lmtp service that runs something else is not.
+    let other = "lmtp      unix  -       -       n       -       -       pipe\n";
+    assert_eq!(explain(&scenario(other, "fastmail.fm lmtp:inet:mail.example.com:24\n")).verdict.status, peername_engine::explain::NOT_SMTP);
 }

@@ -131,6 +131,25 @@ test('typing into the policy pane updates the walk, without long tasks', async (
   }
 });
 
+test('an LMTP transport is named as outside the model, not run as smtp(8)', async () => {
+  const { context, page, record } = await openPage(browser, server.url, { contextOptions: desktop });
+  try {
+    await loadExample(page, record, 'fastmail');
+    await page.locator('details.pane-group:has(#pane-transport) > summary').click();
+    await page.locator('#pane-transport').fill('fastmail.fm lmtp:inet:mail.example.com:24\n');
+    await waitForStatus(page, 'lmtp');
+    const verdict = page.locator('.verdict');
+    assert.match(await verdict.getAttribute('class'), /\binfo\b/, 'neither delivered nor refused');
+    assert.equal((await page.locator('.verdict-word').innerText()).trim(), 'Not modelled here');
+    assert.match(await page.locator('.verdict-headline').innerText(), /lmtp:, the LMTP client, which decides TLS with its own lmtp_tls_\* settings/);
+    assert.equal(await page.locator('.step').count(), 2, 'the version and the route, no smtp(8) steps');
+    await assertAxeClean(page, 'LMTP transport');
+    await assertClean(record);
+  } finally {
+    await context.close();
+  }
+});
+
 test('switching 3.7.11 → 3.11.6 shows Untrusted → Trusted', async () => {
   const { context, page, record } = await openPage(browser, server.url, { contextOptions: desktop });
   try {

@@ -114,7 +114,13 @@ pub fn render(report: &Report, lang: Lang, style: &Style) -> String {
         out.extend(step_lines(lang, step, style));
     }
     out.push(String::new());
-    let head = if report.verdict.delivered { style.green(t(lang, "cli.verdict.delivered")) } else { style.red(t(lang, "cli.verdict.not-delivered")) };
+    let head = if report.verdict.delivered {
+        style.green(t(lang, "cli.verdict.delivered"))
+    } else if report.verdict.status == peername_engine::explain::LMTP {
+        style.yellow(t(lang, "cli.verdict.not-modelled"))
+    } else {
+        style.red(t(lang, "cli.verdict.not-delivered"))
+    };
     out.push(format!("{head}: {}", words::verdict_headline(lang, report)));
     if !report.log.is_empty() {
         out.push(String::new());

@@ -122,7 +122,7 @@ pub fn verdict_headline(lang: Lang, report: &Report) -> String {
     if report.verdict.status == "incomplete" {
         return or_english(lang, "verdict.incomplete", &[], english);
     }
-    if report.verdict.status == peername_engine::explain::NOT_SMTP {
+    let handed_to = |key: &str| {
         let transport = report.trace.iter().find_map(|s| match &s.detail {
             peername_engine::trace::StepDetail::Route { route } => match &route.source {
                 RouteSource::Transport { transport, .. } => Some(transport.as_str()),
@@ -130,8 +130,16 @@ pub fn verdict_headline(lang: Lang, report: &Report) -> String {
             },
             _ => None,
         });
-        if let Some(transport) = transport {
-            return or_english(lang, "verdict.not-smtp", &[("transport", transport)], english);
+        transport.map(|transport| or_english(lang, key, &[("transport", transport)], english))
+    };
+    if report.verdict.status == peername_engine::explain::NOT_SMTP {
+        if let Some(text) = handed_to("verdict.not-smtp") {
+            return text;
+        }
+    }
+    if report.verdict.status == peername_engine::explain::LMTP {
+        if let Some(text) = handed_to("verdict.lmtp") {
+            return text;
         }
     }
     english.clone()

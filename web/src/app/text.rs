@@ -183,13 +183,18 @@ pub fn verdict_headline(lang: Lang, report: &ReportView) -> String {
     if report.verdict.status == "incomplete" {
         return t(lang, "verdict.incomplete").into();
     }
-    if report.verdict.status == peername_engine::explain::NOT_SMTP {
+    let key = match report.verdict.status.as_str() {
+        peername_engine::explain::NOT_SMTP => Some("verdict.not-smtp"),
+        peername_engine::explain::LMTP => Some("verdict.lmtp"),
+        _ => None,
+    };
+    if let Some(key) = key {
         let transport = report.trace.iter().find_map(|s| match &s.detail {
             DetailView::Route { source: RouteSourceView::Transport(_, _, transport), .. } => Some(transport.clone()),
             _ => None,
         });
         if let Some(transport) = transport {
-            return tf(lang, "verdict.not-smtp", &[("transport", &transport)]);
+            return tf(lang, key, &[("transport", &transport)]);
         }
     }
     // posttls-finger: the status is what smtp(8) would do.

@@ -31,6 +31,8 @@ pub fn verdict_banner(props: &VerdictProps) -> Html {
     let incomplete = r.verdict.status == "incomplete";
     let (class, icon, word) = if incomplete {
         ("info", "ℹ", t(lang, "verdict.word.incomplete"))
+    } else if r.verdict.status == peername_engine::explain::LMTP {
+        ("info", "ℹ", t(lang, "verdict.word.not-modelled"))
     } else if delivered {
         ("pass", "✓", t(lang, "verdict.word.delivered"))
     } else {
