@@ -77,6 +77,7 @@ pub const TLS_PARAMETERS: &[&str] = &[
     "smtp_dns_support_level",
     "smtp_tls_dane_insecure_mx_policy",
     "relayhost",
+    "default_transport",
     "transport_maps",
     "smtp_fallback_relay",
     "smtp_mx_address_limit",
@@ -210,6 +211,7 @@ impl Settings {
             }
             "tls_append_default_CA" | "smtp_tls_wrappermode" | "smtp_tls_connection_reuse" => (v("no"), v("built-in default")),
             "tlsproxy_service_name" => (v("tlsproxy"), v("built-in default")),
+            "default_transport" => (v("smtp"), v("built-in default")),
             "daemon_directory" => (v("/usr/libexec/postfix"), v("built-in default")),
             "myhostname" => (v("localhost.localdomain"), v("placeholder: the host's name")),
             _ => (v(""), v("built-in default")),

@@ -263,16 +263,17 @@ fn prepare_bounded(scenario: &Scenario, cuts: Vec<Diagnostic>, tables: Option<&m
 }
 
 /// The master.cf service (`name/unix`) of the smtp(8) process that delivers the scenario's
-/// mail: the transport table's transport, else `smtp` (`default_transport`, also for a
-/// relayhost); none for a posttls-finger probe or without a destination.
+/// mail: the transport table's transport, else `default_transport`'s (also for a relayhost);
+/// none for a posttls-finger probe or without a destination.
 fn delivering_service(scenario: &Scenario, transport: &[crate::input::table::TableEntry], settings: &Settings) -> Option<String> {
     if !matches!(scenario.probe, Probe::Smtp) {
         return None;
     }
     let input = DestinationInput::parse(&scenario.destination)?;
-    let name = match route(&input, transport, settings.get("relayhost")).source {
-        crate::nexthop::RouteSource::Transport { transport, .. } => transport,
-        _ => "smtp".to_string(),
+    let default_transport = settings.get("default_transport");
+    let name = match route(&input, transport, settings.get("relayhost"), default_transport).source {
+        crate::nexthop::RouteSource::Transport { transport, .. } | crate::nexthop::RouteSource::DefaultTransport { transport } => transport,
+        _ => crate::nexthop::split_transport(default_transport).0.to_string(),
     };
     Some(format!("{name}/unix"))
 }
@@ -501,7 +502,7 @@ fn explain_keeping_table(scenario: &Scenario, tables: Option<&mut TableMemo>, ce
                 report.verdict.status = "incomplete".into();
                 return (report, table);
             };
-            let mut route = route(&input, &transport, settings.get("relayhost"));
+            let mut route = route(&input, &transport, settings.get("relayhost"), settings.get("default_transport"));
             // A transport of another name is an SMTP client when the pasted master.cf says so.
             if route.non_smtp_transport.as_deref().is_some_and(|t| settings.runs_smtp_client(t)) {
                 route.non_smtp_transport = None;
@@ -511,11 +512,12 @@ fn explain_keeping_table(scenario: &Scenario, tables: Option<&mut TableMemo>, ce
                 // no TLS policy, no connection and no verdict on a certificate. The LMTP client
                 // does decide TLS, with settings of its own: said, not guessed.
                 report.trace = crate::trace::handoff_trace(&version, &route);
+                let by = if matches!(route.source, crate::nexthop::RouteSource::Transport { .. }) { "transport_maps" } else { "default_transport" };
                 report.verdict = if settings.runs_lmtp_client(&transport) {
                     Verdict {
                         status: LMTP.into(),
                         delivered: false,
-                        headline: format!("transport_maps hands this mail to {transport}:, the LMTP client, which decides TLS with its own lmtp_tls_* settings; peername models only smtp(8)"),
+                        headline: format!("{by} hands this mail to {transport}:, the LMTP client, which decides TLS with its own lmtp_tls_* settings; peername models only smtp(8)"),
                         deciding_step: Some(report.trace.len().saturating_sub(1)),
                         stage: "none".into(),
                     }
@@ -523,7 +525,7 @@ fn explain_keeping_table(scenario: &Scenario, tables: Option<&mut TableMemo>, ce
                     Verdict {
                         status: NOT_SMTP.into(),
                         delivered: false,
-                        headline: format!("transport_maps hands this mail to {transport}:, not to smtp(8): no TLS decision is made"),
+                        headline: format!("{by} hands this mail to {transport}:, not to smtp(8): no TLS decision is made"),
                         deciding_step: Some(report.trace.len().saturating_sub(1)),
                         stage: "config".into(),
                     }

@@ -145,6 +145,13 @@ pub enum RouteSource {
     Relayhost,
     /// Given directly as a next-hop.
     Explicit,
+    /// main.cf `default_transport` with a next-hop (`smtp:[relay.example.com]:587`): for mail
+    /// to other domains it overrides relayhost and the recipient domain (trivial-rewrite's
+    /// `resolve_addr()`).
+    DefaultTransport {
+        /// The transport (e.g. `smtp`, a master.cf service).
+        transport: String,
+    },
 }
 
 /// The next-hop string the SMTP client receives, and why.
@@ -179,8 +186,26 @@ fn transport_keys(recipient: &str, domain: &str) -> Vec<String> {
     keys
 }
 
-/// Derives the next-hop from the destination input, the transport table and relayhost.
-pub fn route(input: &DestinationInput, transport: &[TableEntry], relayhost: &str) -> Route {
+/// The transport and next-hop parts of a main.cf transport setting (`default_transport`):
+/// `smtp`, `smtp:[relay.example.com]:587`, `error:mail is not sent`. An empty name is taken as
+/// `smtp` (Postfix refuses a null transport with a warning).
+pub fn split_transport(value: &str) -> (&str, &str) {
+    let value = value.trim();
+    let (name, next) = value.split_once(':').unwrap_or((value, ""));
+    (if name.trim().is_empty() { "smtp" } else { name.trim() }, next.trim())
+}
+
+/// Whether mail handed to transport `name` goes to smtp(8) in Postfix's own master.cf.
+fn is_smtp_transport(name: &str) -> bool {
+    matches!(name, "smtp" | "relay")
+}
+
+/// Derives the next-hop from the destination input, the transport table, relayhost and
+/// `default_transport` (trivial-rewrite's `resolve_addr()` for mail to another domain: the
+/// transport table wins, then a next-hop in `default_transport`, then relayhost, then the
+/// recipient domain).
+pub fn route(input: &DestinationInput, transport: &[TableEntry], relayhost: &str, default_transport: &str) -> Route {
+    let (default_name, default_next) = split_transport(default_transport);
     let given = input.recipient();
     let (recipient, original_recipient) = match input {
         // trivial-rewrite strips a trailing dot from the recipient domain.
@@ -210,18 +235,24 @@ pub fn route(input: &DestinationInput, transport: &[TableEntry], relayhost: &str
             lookups.push((key.clone(), found.is_some()));
             if let Some(entry) = found {
                 let (service, next) = entry.value.split_once(':').unwrap_or((entry.value.as_str(), ""));
-                let service = if service.is_empty() { "smtp" } else { service };
+                // An entry without a transport (`:[relay]`) keeps the one resolved before it.
+                let service = if service.is_empty() { default_name } else { service };
                 let source = RouteSource::Transport { key: entry.key.clone(), line: entry.line, transport: service.to_string() };
-                let non_smtp = (!matches!(service, "smtp" | "relay")).then(|| service.to_string());
+                let non_smtp = (!is_smtp_transport(service)).then(|| service.to_string());
                 let nexthop = if next.trim().is_empty() { domain.clone() } else { next.trim().to_string() };
                 return Route { recipient, original_recipient: original_recipient.clone(), nexthop, source, transport_lookups: lookups, non_smtp_transport: non_smtp };
             }
         }
     }
-    if !relayhost.trim().is_empty() {
-        return Route { recipient, original_recipient: original_recipient.clone(), nexthop: relayhost.trim().to_string(), source: RouteSource::Relayhost, transport_lookups: lookups, non_smtp_transport: None };
+    let non_smtp_transport = (!is_smtp_transport(default_name)).then(|| default_name.to_string());
+    if !default_next.is_empty() {
+        let source = RouteSource::DefaultTransport { transport: default_name.to_string() };
+        return Route { recipient, original_recipient, nexthop: default_next.to_string(), source, transport_lookups: lookups, non_smtp_transport };
     }
-    Route { recipient, original_recipient: original_recipient.clone(), nexthop: domain, source: RouteSource::RecipientDomain, transport_lookups: lookups, non_smtp_transport: None }
+    if !relayhost.trim().is_empty() {
+        return Route { recipient, original_recipient, nexthop: relayhost.trim().to_string(), source: RouteSource::Relayhost, transport_lookups: lookups, non_smtp_transport };
+    }
+    Route { recipient, original_recipient, nexthop: domain, source: RouteSource::RecipientDomain, transport_lookups: lookups, non_smtp_transport }
 }
 
 /// Splits a next-hop list on commas and whitespace (`smtp_connect_inet()`).
@@ -272,10 +303,10 @@ mod tests {
     #[test]
     fn relayhost_replaces_the_recipient_domain() {
         let input = DestinationInput::parse("user@example.com").unwrap();
-        let r = route(&input, &[], "[relay.example.net]:587");
+        let r = route(&input, &[], "[relay.example.net]:587", "smtp");
         assert_eq!(r.nexthop, "[relay.example.net]:587");
         assert_eq!(r.source, RouteSource::Relayhost);
-        assert_eq!(route(&input, &[], "").nexthop, "example.com");
+        assert_eq!(route(&input, &[], "", "smtp").nexthop, "example.com");
     }
 
     #[test]
@@ -285,10 +316,28 @@ mod tests {
         let table = crate::input::table::parse_table(&text, crate::diag::Source::TransportTable);
         let input = DestinationInput::parse(&format!("user@{}example.org", "a.".repeat(400))).unwrap();
         let start = std::time::Instant::now();
-        let r = route(&input, &table.entries, "");
+        let r = route(&input, &table.entries, "", "smtp");
         assert!(start.elapsed() < std::time::Duration::from_secs(2), "{:?}", start.elapsed());
         assert_eq!(r.nexthop, "[first.example]");
         assert_eq!(r.transport_lookups.last(), Some(&(".example.org".to_string(), true)));
+    }
+
+    #[test]
+    fn a_default_transport_next_hop_overrides_relayhost_and_the_recipient_domain() {
+        let input = DestinationInput::parse("user@example.com").unwrap();
+        let r = route(&input, &[], "[relay.example.net]:587", "smtp:[isp.example.net]:587");
+        assert_eq!((r.nexthop.as_str(), &r.source), ("[isp.example.net]:587", &RouteSource::DefaultTransport { transport: "smtp".into() }));
+        assert_eq!(r.non_smtp_transport, None);
+        // Without a next-hop it names the transport only: relayhost, else the domain, as before.
+        let r = route(&input, &[], "[relay.example.net]", "smtp-tls");
+        assert_eq!((r.nexthop.as_str(), &r.source, r.non_smtp_transport.as_deref()), ("[relay.example.net]", &RouteSource::Relayhost, Some("smtp-tls")));
+        let r = route(&input, &[], "", "error:outbound mail is disabled");
+        assert_eq!((r.nexthop.as_str(), r.non_smtp_transport.as_deref()), ("outbound mail is disabled", Some("error")));
+        assert_eq!(route(&input, &[], "", " ").source, RouteSource::RecipientDomain, "an empty setting is smtp");
+        // The transport table still wins, and an entry without a transport keeps the default one.
+        let table = crate::input::table::parse_table("example.com :[mx.example.org]\n", crate::diag::Source::TransportTable);
+        let r = route(&input, &table.entries, "", "relay:[isp.example.net]");
+        assert_eq!((r.nexthop.as_str(), &r.source), ("[mx.example.org]", &RouteSource::Transport { key: "example.com".into(), line: 1, transport: "relay".into() }));
     }
 
     #[test]

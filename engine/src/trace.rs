@@ -204,6 +204,10 @@ fn route_step(b: &mut Builder, route: &Route) {
             format!("Explicit next-hop {}", route.nexthop),
             rule("route.explicit", "The next-hop string is used verbatim as the policy key.", "all", None),
         ),
+        RouteSource::DefaultTransport { transport } => (
+            format!("default_transport = {transport}:{}: relayhost and the recipient domain are not used", route.nexthop),
+            rule("route.default-transport", "A next-hop in default_transport (transport:nexthop) overrides relayhost and the recipient domain for mail to other domains; only a transport_maps entry overrides it.", "all", Some("default_transport")),
+        ),
     };
     let mark = if route.non_smtp_transport.is_some() { Mark::Warn } else { Mark::Info };
     b.push(mark, "Next-hop", summary, r, StepDetail::Route { route: Box::new(route.clone()) });

@@ -142,6 +142,8 @@ pub enum RouteSourceView {
     Relayhost,
     /// Given directly.
     Explicit,
+    /// main.cf default_transport with a next-hop: its transport.
+    DefaultTransport(String),
 }
 
 /// Where a level came from.
@@ -510,6 +512,7 @@ fn detail(d: &StepDetail) -> DetailView {
                 RouteSource::Transport { key, line, transport } => RouteSourceView::Transport(key.clone(), *line, transport.clone()),
                 RouteSource::Relayhost => RouteSourceView::Relayhost,
                 RouteSource::Explicit => RouteSourceView::Explicit,
+                RouteSource::DefaultTransport { transport } => RouteSourceView::DefaultTransport(transport.clone()),
             },
             transport_lookups: route.transport_lookups.clone(),
             non_smtp_transport: route.non_smtp_transport.clone(),

@@ -480,14 +480,19 @@ impl Wire for RouteSourceView {
             }
             RouteSourceView::Relayhost => w.push(2),
             RouteSourceView::Explicit => w.push(3),
+            RouteSourceView::DefaultTransport(transport) => {
+                w.push(4);
+                transport.put(w);
+            }
         }
     }
     fn get(r: &mut Reader<'_>) -> Self {
-        match tag(r, 4) {
+        match tag(r, 5) {
             0 => RouteSourceView::RecipientDomain,
             1 => RouteSourceView::Transport(Wire::get(r), Wire::get(r), Wire::get(r)),
             2 => RouteSourceView::Relayhost,
-            _ => RouteSourceView::Explicit,
+            3 => RouteSourceView::Explicit,
+            _ => RouteSourceView::DefaultTransport(Wire::get(r)),
         }
     }
 }
@@ -969,6 +974,15 @@ mod tests {
         }
         for h in [HandshakeView::NotAttempted, HandshakeView::NotOffered, HandshakeView::Disabled, HandshakeView::Failed("why".into()), HandshakeView::Established] {
             round_trip(&h);
+        }
+        for source in [
+            RouteSourceView::RecipientDomain,
+            RouteSourceView::Transport("example.com".into(), 3, "relay".into()),
+            RouteSourceView::Relayhost,
+            RouteSourceView::Explicit,
+            RouteSourceView::DefaultTransport("smtp".into()),
+        ] {
+            round_trip(&source);
         }
         assert_eq!(decode::<Mark>(&[9]), None, "unknown variants are refused");
         assert_eq!(decode::<bool>(&[2]), None);

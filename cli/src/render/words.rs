@@ -122,15 +122,17 @@ pub fn verdict_headline(lang: Lang, report: &Report) -> String {
     if report.verdict.status == "incomplete" {
         return or_english(lang, "verdict.incomplete", &[], english);
     }
+    // Handed over by a transport_maps entry, or else by default_transport.
     let handed_to = |key: &str| {
-        let transport = report.trace.iter().find_map(|s| match &s.detail {
-            peername_engine::trace::StepDetail::Route { route } => match &route.source {
-                RouteSource::Transport { transport, .. } => Some(transport.as_str()),
+        let handed = report.trace.iter().find_map(|s| match &s.detail {
+            peername_engine::trace::StepDetail::Route { route } => match (&route.source, &route.non_smtp_transport) {
+                (RouteSource::Transport { transport, .. }, _) => Some((key.to_string(), transport.as_str())),
+                (_, Some(transport)) => Some((format!("{key}.default"), transport.as_str())),
                 _ => None,
             },
             _ => None,
         });
-        transport.map(|transport| or_english(lang, key, &[("transport", transport)], english))
+        handed.map(|(key, transport)| or_english(lang, &key, &[("transport", transport)], english))
     };
     if report.verdict.status == peername_engine::explain::NOT_SMTP {
         if let Some(text) = handed_to("verdict.not-smtp") {
@@ -204,6 +206,7 @@ pub fn step_summary(lang: Lang, step: &Step) -> String {
                 }
                 RouteSource::Relayhost => s("summary.route.relayhost", &[("nexthop", nexthop)]),
                 RouteSource::Explicit => s("summary.route.explicit", &[("nexthop", nexthop)]),
+                RouteSource::DefaultTransport { transport } => s("summary.route.default-transport", &[("transport", transport), ("nexthop", nexthop)]),
             }
         }
         StepDetail::Destination { destination: d } => {

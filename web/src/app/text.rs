@@ -70,6 +70,9 @@ pub fn step_summary(lang: Lang, step: &StepView) -> String {
             )),
             RouteSourceView::Relayhost => Some(tf(lang, "summary.route.relayhost", &[("nexthop", nexthop)])),
             RouteSourceView::Explicit => Some(tf(lang, "summary.route.explicit", &[("nexthop", nexthop)])),
+            RouteSourceView::DefaultTransport(transport) => {
+                Some(tf(lang, "summary.route.default-transport", &[("transport", transport), ("nexthop", nexthop)]))
+            }
         },
         DetailView::Destination(d) => {
             let how = if d.bracketed {
@@ -189,12 +192,16 @@ pub fn verdict_headline(lang: Lang, report: &ReportView) -> String {
         _ => None,
     };
     if let Some(key) = key {
-        let transport = report.trace.iter().find_map(|s| match &s.detail {
-            DetailView::Route { source: RouteSourceView::Transport(_, _, transport), .. } => Some(transport.clone()),
+        // Handed over by a transport_maps entry, or else by default_transport.
+        let handed = report.trace.iter().find_map(|s| match &s.detail {
+            DetailView::Route { source: RouteSourceView::Transport(_, _, transport), .. } => Some((key.to_string(), transport.clone())),
+            DetailView::Route { non_smtp_transport: Some(transport), .. } => Some((format!("{key}.default"), transport.clone())),
             _ => None,
         });
-        if let Some(transport) = transport {
-            return tf(lang, key, &[("transport", &transport)]);
+        if let Some((key, transport)) = handed {
+            if let Some(text) = tf_opt(lang, &key, &[("transport", &transport)]) {
+                return text;
+            }
         }
     }
     // posttls-finger: the status is what smtp(8) would do.

@@ -72,6 +72,7 @@ fn detail(lang: Lang, step: &Step, at: &StepRef) -> Html {
                 RouteSourceView::Transport(..) => t(lang, "route.transport"),
                 RouteSourceView::Relayhost => t(lang, "route.relayhost"),
                 RouteSourceView::Explicit => t(lang, "route.explicit"),
+                RouteSourceView::DefaultTransport(_) => t(lang, "route.default-transport"),
             };
             html! {
                 <dl class="facts">
