@@ -150,6 +150,26 @@ test('an LMTP transport is named as outside the model, not run as smtp(8)', asyn
   }
 });
 
+test('a default_transport next-hop is the route the walk shows, in Japanese too', async () => {
+  const { context, page, record } = await openPage(browser, server.url, { contextOptions: desktop });
+  try {
+    await loadExample(page, record, 'fastmail');
+    const mainCf = page.locator('#pane-main-cf');
+    await mainCf.fill(`${await mainCf.inputValue()}\ndefault_transport = smtp:[relay.example.net]:587\n`);
+    await page.waitForFunction(() => document.querySelector('#step-2')?.textContent.includes('[relay.example.net]:587')
+      && !!document.querySelector('.verdict[data-current="true"]'));
+    const route = await page.locator('#step-2').innerText();
+    assert.match(route, /default_transport = smtp:\[relay\.example\.net\]:587: relayhost and the recipient domain are not used/);
+    assert.match(route, /a next-hop in default_transport/);
+    await page.selectOption('.lang-menu select', 'ja');
+    await page.waitForFunction(() => document.querySelector('#step-2')?.textContent.includes('relayhost と受信者ドメインは使われません'));
+    assert.match(await page.locator('#step-2').innerText(), /default_transport のネクストホップ/);
+    await assertClean(record);
+  } finally {
+    await context.close();
+  }
+});
+
 test('switching 3.7.11 → 3.11.6 shows Untrusted → Trusted', async () => {
   const { context, page, record } = await openPage(browser, server.url, { contextOptions: desktop });
   try {
