@@ -109,6 +109,9 @@ fn finger_probe(b: &mut Builder, r: &LogReading) {
 
 /// Recipient (when its domain is readable) or the next-hop the log names.
 fn destination(b: &mut Builder, r: &LogReading, focus: Option<&DeliveryAttempt>) {
+    if lmtp_delivery(b, focus) {
+        return;
+    }
     let window_nexthop = focus.and_then(|d| {
         d.entries.iter().filter_map(|i| r.entries.get(*i)).find_map(|e| match &e.kind {
             super::kind::LineKind::Nexthop { value } => Some((value.clone(), e.line)),
@@ -140,6 +143,27 @@ fn destination(b: &mut Builder, r: &LogReading, focus: Option<&DeliveryAttempt>)
         }
         _ => b.miss("destination", "the recipient address or domain", "the log names no recipient and no next-hop"),
     }
+}
+
+/// A delivery by the LMTP client (`postfix/lmtp`): the recipient, and a transport table line
+/// that hands its domain to `lmtp:` as the status line's relay names it, so the explanation
+/// says what it is (the LMTP client, whose `lmtp_tls_*` decision peername does not model)
+/// instead of explaining an smtp(8) delivery that never happened.
+fn lmtp_delivery(b: &mut Builder, focus: Option<&DeliveryAttempt>) -> bool {
+    let Some(d) = focus.filter(|d| d.program == "lmtp") else { return false };
+    let Some(domain) = recipient_domain(&d.status.recipient) else { return false };
+    let target = match d.status.relay.peer.as_ref() {
+        Some(super::peer::Peer { host, port: Some(port), .. }) => format!("inet:{host}:{port}"),
+        Some(peer) => format!("inet:{}", peer.host),
+        None => String::new(),
+    };
+    let recipient = if recipient_masked(&d.status.recipient) { domain.to_string() } else { d.status.recipient.clone() };
+    b.scenario.destination = recipient.clone();
+    b.fill("destination", &recipient, vec![d.line], "the recipient of the status line");
+    let line = format!("{domain} lmtp:{target}");
+    b.scenario.transport_table = format!("{line}\n");
+    b.fill("transport_table", line, vec![d.line], "postfix/lmtp delivered it: the LMTP client, which decides TLS with its own lmtp_tls_* settings (peername models only smtp(8))");
+    true
 }
 
 /// MX hosts and their addresses, in the order Postfix tried them.
