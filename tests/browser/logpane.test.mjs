@@ -65,6 +65,27 @@ test('the seed question pasted whole: unread lines listed, era, failing stage, t
   }
 });
 
+test('an LMTP log walks to the LMTP client, named as outside the model', async () => {
+  const { context, page, record } = await openPage(browser, server.url, { contextOptions: { viewport: { width: 1280, height: 900 } } });
+  try {
+    await waitForApp(page, record);
+    await pasteLog(page, [
+      'Nov 24 09:00:01 mx postfix/lmtp[123]: Untrusted TLS connection established to mail.example.com[192.0.2.10]:24: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)',
+      'Nov 24 09:00:01 mx postfix/lmtp[123]: ABCDEF123: to=<user@example.com>, relay=mail.example.com[192.0.2.10]:24, delay=0.1, delays=0/0/0.05/0.05, dsn=2.0.0, status=sent (250 2.0.0 <user@example.com> Saved)',
+      '',
+    ].join('\n'));
+    await page.getByRole('button', { name: 'Read the log' }).click();
+    await page.locator('.log-reading').waitFor();
+    await page.getByRole('button', { name: 'Walk through this' }).click();
+    await page.waitForSelector('.verdict[data-current="true"][data-status="lmtp"]', { timeout: 60_000 });
+    assert.equal(await paneValue(page, 'pane-transport'), 'example.com lmtp:inet:mail.example.com:24\n');
+    assert.match(await page.locator('.verdict-headline').innerText(), /the LMTP client/);
+    await assertClean(record);
+  } finally {
+    await context.close();
+  }
+});
+
 test('mask addresses hides local parts and IP addresses in the pasted log', async () => {
   const { context, page, record } = await openPage(browser, server.url);
   try {
