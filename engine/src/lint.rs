@@ -351,6 +351,19 @@ fn hint_for(w: &crate::policy::entry::EntryWarning, version: &PostfixVersion, va
             return ("missing-equals", "Write name=value without spaces around \"=\" (or use { name = value } from 3.10).".into(), braced);
         }
     }
+    if code == "policy.invalid-level" {
+        // The legacy smtp_tls_per_site table's words; NONE and MAY are policy levels too.
+        let level = text.split('"').nth(1).unwrap_or_default();
+        let replacement = match level.to_ascii_uppercase().as_str() {
+            "MUST" => Some("verify"),
+            "MUST_NOPEERMATCH" => Some("encrypt"),
+            _ => None,
+        };
+        if let Some(replacement) = replacement {
+            let text = format!("\"{level}\" is a word of the legacy smtp_tls_per_site table; in smtp_tls_policy_maps write \"{replacement}\".");
+            return ("per-site-level", text, vec![("level", level.to_string()), ("replacement", replacement.to_string())]);
+        }
+    }
     if code == "policy.attribute-invalid-at-level" {
         return ("attribute-levels", "match is allowed at fingerprint, verify and secure; tafile at verify and secure.".into(), Vec::new());
     }
@@ -366,6 +379,15 @@ mod tests {
         let mut found = Vec::new();
         let s = lint(text.as_bytes(), &opts, |d| found.push(d));
         (s, found)
+    }
+
+    #[test]
+    fn per_site_words_are_translated_into_policy_levels() {
+        let (_, found) = run("a.example MUST\nb.example must_nopeermatch\nc.example bogus\n", "3.11.6", true);
+        let advice: Vec<(&str, Option<&str>)> =
+            found.iter().map(|d| (d.params.get("advice_code").map(String::as_str).unwrap_or_default(), d.params.get("replacement").map(String::as_str))).collect();
+        assert_eq!(advice, [("per-site-level", Some("verify")), ("per-site-level", Some("encrypt")), ("entry-defers", None)]);
+        assert_eq!(found[1].hint.as_deref(), Some("\"must_nopeermatch\" is a word of the legacy smtp_tls_per_site table; in smtp_tls_policy_maps write \"encrypt\"."));
     }
 
     #[test]
