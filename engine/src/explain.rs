@@ -513,22 +513,17 @@ fn explain_keeping_table(scenario: &Scenario, tables: Option<&mut TableMemo>, ce
                 // does decide TLS, with settings of its own: said, not guessed.
                 report.trace = crate::trace::handoff_trace(&version, &route);
                 let by = if matches!(route.source, crate::nexthop::RouteSource::Transport { .. }) { "transport_maps" } else { "default_transport" };
-                report.verdict = if settings.runs_lmtp_client(&transport) {
-                    Verdict {
-                        status: LMTP.into(),
-                        delivered: false,
-                        headline: format!("{by} hands this mail to {transport}:, the LMTP client, which decides TLS with its own lmtp_tls_* settings; peername models only smtp(8)"),
-                        deciding_step: Some(report.trace.len().saturating_sub(1)),
-                        stage: "none".into(),
-                    }
+                let (status, taker, stage) = if settings.runs_lmtp_client(&transport) {
+                    (LMTP, "the LMTP client, which decides TLS with its own lmtp_tls_* settings; peername models only smtp(8)", "none")
                 } else {
-                    Verdict {
-                        status: NOT_SMTP.into(),
-                        delivered: false,
-                        headline: format!("{by} hands this mail to {transport}:, not to smtp(8): no TLS decision is made"),
-                        deciding_step: Some(report.trace.len().saturating_sub(1)),
-                        stage: "config".into(),
-                    }
+                    (NOT_SMTP, "not to smtp(8): no TLS decision is made", "config")
+                };
+                report.verdict = Verdict {
+                    status: status.into(),
+                    delivered: false,
+                    headline: format!("{by} hands this mail to {transport}:, {taker}"),
+                    deciding_step: Some(report.trace.len().saturating_sub(1)),
+                    stage: stage.into(),
                 };
             } else {
                 let servers = ServerSide { chain_for: &chain_fn, behaviour_for: &behaviour_fn, accept_reply: &scenario.server_reply };
