@@ -239,13 +239,7 @@ pub fn deliver(req: &DeliveryRequest<'_>) -> Delivery {
         d.log.push(LogLine::new("smtp", LogLevel::Fatal, Verbosity::Always, fatal));
         let defers = holding_request && req.version.qmgr_defers_when_smtp_dies_delivering();
         if holding_request {
-            let transport = match &req.route.source {
-                crate::nexthop::RouteSource::Transport { transport, .. } if !transport.is_empty() => transport.clone(),
-                _ => match req.settings.get("default_transport").split(':').next().unwrap_or_default().trim() {
-                    "" => "smtp".to_string(),
-                    t => t.to_string(),
-                },
-            };
+            let transport = req.route.transport(req.settings.get("default_transport"));
             let mut qmgr = vec![format!("private/{transport} socket: malformed response")];
             if defers {
                 qmgr.push(format!("transport {transport} failure -- see a previous warning/fatal/panic logfile record for the problem description"));

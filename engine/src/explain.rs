@@ -271,11 +271,8 @@ fn delivering_service(scenario: &Scenario, transport: &[crate::input::table::Tab
     }
     let input = DestinationInput::parse(&scenario.destination)?;
     let default_transport = settings.get("default_transport");
-    let name = match route(&input, transport, settings.get("relayhost"), default_transport).source {
-        crate::nexthop::RouteSource::Transport { transport, .. } | crate::nexthop::RouteSource::DefaultTransport { transport } => transport,
-        _ => crate::nexthop::split_transport(default_transport).0.to_string(),
-    };
-    Some(format!("{name}/unix"))
+    let route = route(&input, transport, settings.get("relayhost"), default_transport);
+    Some(format!("{}/unix", route.transport(default_transport)))
 }
 
 /// Lookup tables whose keys are patterns, not names: a pasted table of theirs is not read as

@@ -255,6 +255,18 @@ pub fn route(input: &DestinationInput, transport: &[TableEntry], relayhost: &str
     Route { recipient, original_recipient, nexthop: domain, source: RouteSource::RecipientDomain, transport_lookups: lookups, non_smtp_transport }
 }
 
+impl Route {
+    /// The transport that takes the mail: the transport table's, else `default_transport`'s
+    /// (its name; also for a relayhost or the recipient domain). Its master.cf service is the
+    /// process that delivers.
+    pub fn transport<'a>(&'a self, default_transport: &'a str) -> &'a str {
+        match &self.source {
+            RouteSource::Transport { transport, .. } | RouteSource::DefaultTransport { transport } => transport,
+            _ => split_transport(default_transport).0,
+        }
+    }
+}
+
 /// Splits a next-hop list on commas and whitespace (`smtp_connect_inet()`).
 pub fn split_nexthops(nexthop: &str) -> Vec<String> {
     nexthop.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).map(str::to_string).collect()
