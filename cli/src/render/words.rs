@@ -134,15 +134,13 @@ pub fn verdict_headline(lang: Lang, report: &Report) -> String {
         });
         handed.map(|(key, transport)| or_english(lang, &key, &[("transport", transport)], english))
     };
-    if report.verdict.status == peername_engine::explain::NOT_SMTP {
-        if let Some(text) = handed_to("verdict.not-smtp") {
-            return text;
-        }
-    }
-    if report.verdict.status == peername_engine::explain::LMTP {
-        if let Some(text) = handed_to("verdict.lmtp") {
-            return text;
-        }
+    let key = match report.verdict.status.as_str() {
+        peername_engine::explain::NOT_SMTP => Some("verdict.not-smtp"),
+        peername_engine::explain::LMTP => Some("verdict.lmtp"),
+        _ => None,
+    };
+    if let Some(text) = key.and_then(handed_to) {
+        return text;
     }
     english.clone()
 }
