@@ -353,7 +353,7 @@ fn hint_for(w: &crate::policy::entry::EntryWarning, version: &PostfixVersion, va
     }
     if code == "policy.invalid-level" {
         // The legacy smtp_tls_per_site table's words; NONE and MAY are policy levels too.
-        let level = text.split('"').nth(1).unwrap_or_default();
+        let level = w.params.iter().find(|(name, _)| name == "level").map(|(_, v)| v.as_str()).unwrap_or_default();
         let replacement = match level.to_ascii_uppercase().as_str() {
             "MUST" => Some("verify"),
             "MUST_NOPEERMATCH" => Some("encrypt"),
